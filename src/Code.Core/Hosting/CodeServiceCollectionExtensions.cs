@@ -1,0 +1,58 @@
+using Code.Core.Configuration;
+using Code.Core.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the CODE SDK core services in an <see cref="IServiceCollection"/>.</summary>
+public static class CodeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the CODE core services with default <see cref="CodeOptions"/>. Calling it more than once
+    /// registers the services once; every registration can be replaced by the host.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>A builder that the other CODE packages extend.</returns>
+    public static ICodeBuilder AddCode(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        services.AddOptions<CodeOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CodeOptions>, CodeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        return new CodeBuilder(services);
+    }
+
+    /// <summary>Adds the CODE core services and configures <see cref="CodeOptions"/> in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Changes the options; runs after any configuration binding.</param>
+    /// <returns>A builder that the other CODE packages extend.</returns>
+    public static ICodeBuilder AddCode(this IServiceCollection services, Action<CodeOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+
+        var builder = services.AddCode();
+        services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the CODE core services and binds <see cref="CodeOptions"/> from a configuration section
+    /// (typically <c>Configuration.GetSection("Code")</c>, from appsettings.json or a config.toml).
+    /// A key that matches no option fails start-up, so a misspelt key is never silently ignored.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <c>core</c>, <c>learning</c>, <c>memory</c>, <c>deploy_code</c> and <c>persistence</c>.</param>
+    /// <returns>A builder that the other CODE packages extend.</returns>
+    public static ICodeBuilder AddCode(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var builder = services.AddCode();
+        services.AddOptions<CodeOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder;
+    }
+}
