@@ -19,6 +19,12 @@ public static class CodeServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
 
+        if (services.Any(d => d.ServiceType == typeof(CodeMarkerService)))
+        {
+            return new CodeBuilder(services);
+        }
+
+        services.AddSingleton<CodeMarkerService>();
         services.AddOptions<CodeOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CodeOptions>, CodeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -52,7 +58,8 @@ public static class CodeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
 
         var builder = services.AddCode();
-        services.AddOptions<CodeOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        services.AddOptions<CodeOptions>().Bind(configuration);
+        services.AddSingleton<IValidateOptions<CodeOptions>>(new CodeConfigurationKeysValidator(configuration));
         return builder;
     }
 }

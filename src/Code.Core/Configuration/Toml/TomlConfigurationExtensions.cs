@@ -5,13 +5,28 @@ namespace Microsoft.Extensions.Configuration;
 /// <summary>Adds TOML files, such as the design's <c>config.toml</c>, to an <see cref="IConfigurationBuilder"/>.</summary>
 public static class TomlConfigurationExtensions
 {
+    /// <summary>Adds a required TOML file whose tables sit at the configuration root.</summary>
+    /// <param name="builder">The configuration builder.</param>
+    /// <param name="path">The file's path, relative to the builder's base path.</param>
+    /// <returns>The builder.</returns>
+    public static IConfigurationBuilder AddTomlFile(this IConfigurationBuilder builder, string path) =>
+        builder.AddTomlFile(path, optional: false, reloadOnChange: false, sectionPrefix: null);
+
+    /// <summary>Adds a TOML file whose tables sit at the configuration root.</summary>
+    /// <param name="builder">The configuration builder.</param>
+    /// <param name="path">The file's path, relative to the builder's base path.</param>
+    /// <param name="optional">Whether a missing file is accepted.</param>
+    /// <returns>The builder.</returns>
+    public static IConfigurationBuilder AddTomlFile(this IConfigurationBuilder builder, string path, bool optional) =>
+        builder.AddTomlFile(path, optional, reloadOnChange: false, sectionPrefix: null);
+
     /// <summary>Adds a TOML file whose tables sit at the configuration root.</summary>
     /// <param name="builder">The configuration builder.</param>
     /// <param name="path">The file's path, relative to the builder's base path.</param>
     /// <param name="optional">Whether a missing file is accepted.</param>
     /// <param name="reloadOnChange">Whether configuration reloads when the file changes.</param>
     /// <returns>The builder.</returns>
-    public static IConfigurationBuilder AddTomlFile(this IConfigurationBuilder builder, string path, bool optional = false, bool reloadOnChange = false) =>
+    public static IConfigurationBuilder AddTomlFile(this IConfigurationBuilder builder, string path, bool optional, bool reloadOnChange) =>
         builder.AddTomlFile(path, optional, reloadOnChange, sectionPrefix: null);
 
     /// <summary>Adds a TOML file whose tables are placed under <paramref name="sectionPrefix"/>.</summary>

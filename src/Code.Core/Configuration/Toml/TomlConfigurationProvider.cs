@@ -77,14 +77,14 @@ public sealed class TomlConfigurationProvider : FileConfigurationProvider
 
                 break;
             default:
-                var key = path ?? string.Empty;
-                if (data.ContainsKey(key))
+                var leaf = path ?? string.Empty;
+                if (data.ContainsKey(leaf))
                 {
                     throw new FormatException(
-                        $"TOML configuration file '{origin}' has two keys that differ only in case at '{key}'; configuration keys are case-insensitive.");
+                        $"TOML configuration file '{origin}' has two keys that differ only in case at '{leaf}'; configuration keys are case-insensitive.");
                 }
 
-                data[key] = Format(value);
+                data[leaf] = Format(value);
                 break;
         }
     }
