@@ -1,0 +1,301 @@
+using System.Buffers.Binary;
+
+namespace Code.Learning.Supervised;
+
+/// <summary>
+/// Online logistic regression trained by FTRL-proximal (McMahan et al., "Ad Click Prediction: a View
+/// from the Trenches", 2013) over hashed features; returns the probability of the positive class.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Thread safety: one writer and many readers. <see cref="Learn"/> calls are serialized by a lock;
+/// <see cref="Predict"/> takes no lock and allocates nothing: it reads only the weight table, which the
+/// writer updates one 8-byte slot at a time, so a reader sees each weight either before or after an
+/// update, never torn.
+/// </para>
+/// <para>
+/// Probabilities come from the logistic link trained on log loss, which is a proper scoring rule, so they
+/// are calibrated when the model is well specified; <see cref="Quality"/> reports log loss and Brier score
+/// by progressive validation so a host can check it.
+/// </para>
+/// </remarks>
+public sealed class FtrlLogisticRegression
+{
+    /// <summary>The model type written to the model registry.</summary>
+    public const string ModelType = "ftrl-logistic";
+
+    private const uint FormatMagic = 0x4C525446; // "FTRL"
+    private const int FormatVersion = 1;
+    private const int MaxFeaturesPerExample = 4096;
+
+    private readonly double[] _z;
+    private readonly double[] _n;
+    private readonly double[] _weights;
+    private readonly int _mask;
+    private readonly int _biasSlot;
+    private readonly Lock _writeLock = new();
+    private readonly double _alpha;
+    private readonly double _beta;
+    private readonly double _l1;
+    private readonly double _l2;
+    private long _examples;
+    private double _logLossSum;
+    private double _brierSum;
+    private long _correct;
+
+    /// <summary>Initializes a new instance of the <see cref="FtrlLogisticRegression"/> class.</summary>
+    /// <param name="options">The hyper-parameters; defaults when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range.</exception>
+    public FtrlLogisticRegression(FtrlOptions? options = null)
+    {
+        options ??= new FtrlOptions();
+        options.Validate();
+        _alpha = options.Alpha;
+        _beta = options.Beta;
+        _l1 = options.L1;
+        _l2 = options.L2;
+        HashBits = options.HashBits;
+        var size = 1 << HashBits;
+        _mask = size - 1;
+        _biasSlot = size;
+        _z = new double[size + 1];
+        _n = new double[size + 1];
+        _weights = new double[size + 1];
+    }
+
+    /// <summary>Gets the number of hash bits of the weight table.</summary>
+    public int HashBits { get; }
+
+    /// <summary>Gets the progressive-validation quality over every example learned so far.</summary>
+    public ModelQuality Quality
+    {
+        get
+        {
+            lock (_writeLock)
+            {
+                return _examples == 0
+                    ? new ModelQuality(0, double.NaN, double.NaN, double.NaN)
+                    : new ModelQuality(_examples, _logLossSum / _examples, (double)_correct / _examples, _brierSum / _examples);
+            }
+        }
+    }
+
+    /// <summary>Gets the number of examples learned.</summary>
+    public long ExamplesSeen => Interlocked.Read(ref _examples);
+
+    /// <summary>Computes the probability that the label of <paramref name="features"/> is positive. Allocation-free.</summary>
+    /// <param name="features">The features; duplicates add up.</param>
+    /// <returns>The probability, in (0, 1).</returns>
+    /// <exception cref="ArgumentException">A feature is NaN or infinite, or has no name.</exception>
+    public double Predict(ReadOnlySpan<Feature> features) => Sigmoid(Margin(features));
+
+    /// <summary>Learns from one labelled example and returns the probability predicted before the update.</summary>
+    /// <param name="features">The features, at most 4096.</param>
+    /// <param name="label">Whether the outcome was positive.</param>
+    /// <param name="weight">The example's importance weight, finite and at least 0 (0 scores without learning).</param>
+    /// <returns>The probability the model gave before learning from this example.</returns>
+    /// <exception cref="ArgumentException">A feature is NaN or infinite or unnamed, or there are too many features.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weight"/> is negative or not finite.</exception>
+    public double Learn(ReadOnlySpan<Feature> features, bool label, double weight = 1.0)
+    {
+        if (!(weight >= 0) || !double.IsFinite(weight))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, "An example weight must be a finite number of at least 0.");
+        }
+
+        if (features.Length > MaxFeaturesPerExample)
+        {
+            throw new ArgumentException($"An example has {features.Length} features; at most {MaxFeaturesPerExample} are accepted.", nameof(features));
+        }
+
+        // Validate and hash every feature before touching the model: a bad feature changes nothing.
+        Span<int> slots = features.Length <= 256 ? stackalloc int[features.Length] : new int[features.Length];
+        for (var i = 0; i < features.Length; i++)
+        {
+            slots[i] = FeatureHasher.Slot(features[i], _mask);
+        }
+
+        lock (_writeLock)
+        {
+            var margin = _weights[_biasSlot];
+            for (var i = 0; i < features.Length; i++)
+            {
+                margin += _weights[slots[i]] * features[i].Value;
+            }
+
+            var p = Sigmoid(margin);
+            var y = label ? 1.0 : 0.0;
+            var clipped = Math.Clamp(p, 1e-15, 1 - 1e-15);
+            _logLossSum += label ? -Math.Log(clipped) : -Math.Log(1 - clipped);
+            _brierSum += (p - y) * (p - y);
+            if ((p >= 0.5) == label)
+            {
+                _correct++;
+            }
+
+            Interlocked.Increment(ref _examples);
+            if (weight == 0)
+            {
+                return p;
+            }
+
+            var gradient = (p - y) * weight;
+            Update(_biasSlot, gradient);
+            for (var i = 0; i < features.Length; i++)
+            {
+                Update(slots[i], gradient * features[i].Value);
+            }
+
+            return p;
+        }
+    }
+
+    /// <summary>Serializes the model (hyper-parameters, the non-zero FTRL state and the quality counters).</summary>
+    /// <returns>The bytes, readable by <see cref="Deserialize"/>.</returns>
+    public byte[] Serialize()
+    {
+        lock (_writeLock)
+        {
+            var used = 0;
+            for (var i = 0; i < _n.Length; i++)
+            {
+                if (_n[i] != 0)
+                {
+                    used++;
+                }
+            }
+
+            var buffer = new byte[HeaderSize + (used * 20)];
+            var span = buffer.AsSpan();
+            BinaryPrimitives.WriteUInt32LittleEndian(span, FormatMagic);
+            BinaryPrimitives.WriteInt32LittleEndian(span[4..], FormatVersion);
+            BinaryPrimitives.WriteInt32LittleEndian(span[8..], HashBits);
+            BinaryPrimitives.WriteDoubleLittleEndian(span[12..], _alpha);
+            BinaryPrimitives.WriteDoubleLittleEndian(span[20..], _beta);
+            BinaryPrimitives.WriteDoubleLittleEndian(span[28..], _l1);
+            BinaryPrimitives.WriteDoubleLittleEndian(span[36..], _l2);
+            BinaryPrimitives.WriteInt64LittleEndian(span[44..], _examples);
+            BinaryPrimitives.WriteDoubleLittleEndian(span[52..], _logLossSum);
+            BinaryPrimitives.WriteDoubleLittleEndian(span[60..], _brierSum);
+            BinaryPrimitives.WriteInt64LittleEndian(span[68..], _correct);
+            BinaryPrimitives.WriteInt32LittleEndian(span[76..], used);
+            var offset = HeaderSize;
+            for (var i = 0; i < _n.Length; i++)
+            {
+                if (_n[i] != 0)
+                {
+                    BinaryPrimitives.WriteInt32LittleEndian(span[offset..], i);
+                    BinaryPrimitives.WriteDoubleLittleEndian(span[(offset + 4)..], _z[i]);
+                    BinaryPrimitives.WriteDoubleLittleEndian(span[(offset + 12)..], _n[i]);
+                    offset += 20;
+                }
+            }
+
+            return buffer;
+        }
+    }
+
+    /// <summary>Reads a model written by <see cref="Serialize"/>.</summary>
+    /// <param name="data">The bytes.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">The bytes are not a valid FTRL model.</exception>
+    public static FtrlLogisticRegression Deserialize(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(data) != FormatMagic)
+        {
+            throw new InvalidDataException("The data is not a serialized FTRL model (missing header).");
+        }
+
+        var version = BinaryPrimitives.ReadInt32LittleEndian(data[4..]);
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"The FTRL model has format version {version}; this library reads version {FormatVersion}.");
+        }
+
+        FtrlLogisticRegression model;
+        try
+        {
+            model = new FtrlLogisticRegression(new FtrlOptions
+            {
+                HashBits = BinaryPrimitives.ReadInt32LittleEndian(data[8..]),
+                Alpha = BinaryPrimitives.ReadDoubleLittleEndian(data[12..]),
+                Beta = BinaryPrimitives.ReadDoubleLittleEndian(data[20..]),
+                L1 = BinaryPrimitives.ReadDoubleLittleEndian(data[28..]),
+                L2 = BinaryPrimitives.ReadDoubleLittleEndian(data[36..]),
+            });
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new InvalidDataException("The serialized FTRL model has invalid hyper-parameters: " + ex.Message, ex);
+        }
+
+        model._examples = BinaryPrimitives.ReadInt64LittleEndian(data[44..]);
+        model._logLossSum = BinaryPrimitives.ReadDoubleLittleEndian(data[52..]);
+        model._brierSum = BinaryPrimitives.ReadDoubleLittleEndian(data[60..]);
+        model._correct = BinaryPrimitives.ReadInt64LittleEndian(data[68..]);
+        var used = BinaryPrimitives.ReadInt32LittleEndian(data[76..]);
+        if (used < 0 || used > model._n.Length || data.Length != HeaderSize + ((long)used * 20))
+        {
+            throw new InvalidDataException($"The serialized FTRL model declares {used} slots but holds {data.Length - HeaderSize} bytes of slot data.");
+        }
+
+        var offset = HeaderSize;
+        for (var k = 0; k < used; k++)
+        {
+            var slot = BinaryPrimitives.ReadInt32LittleEndian(data[offset..]);
+            var z = BinaryPrimitives.ReadDoubleLittleEndian(data[(offset + 4)..]);
+            var n = BinaryPrimitives.ReadDoubleLittleEndian(data[(offset + 12)..]);
+            if ((uint)slot >= (uint)model._n.Length || !double.IsFinite(z) || !(n >= 0) || !double.IsFinite(n))
+            {
+                throw new InvalidDataException($"The serialized FTRL model has an invalid slot entry at byte {offset}.");
+            }
+
+            model._z[slot] = z;
+            model._n[slot] = n;
+            model._weights[slot] = model.Weight(slot);
+            offset += 20;
+        }
+
+        return model;
+    }
+
+    private const int HeaderSize = 80;
+
+    private double Margin(ReadOnlySpan<Feature> features)
+    {
+        var margin = _weights[_biasSlot];
+        for (var i = 0; i < features.Length; i++)
+        {
+            ref readonly var feature = ref features[i];
+            margin += _weights[FeatureHasher.Slot(feature, _mask)] * feature.Value;
+        }
+
+        return margin;
+    }
+
+    private void Update(int slot, double g)
+    {
+        var n = _n[slot];
+        var sigma = (Math.Sqrt(n + (g * g)) - Math.Sqrt(n)) / _alpha;
+        _z[slot] += g - (sigma * _weights[slot]);
+        _n[slot] = n + (g * g);
+        _weights[slot] = Weight(slot);
+    }
+
+    private double Weight(int slot)
+    {
+        var z = _z[slot];
+        if (Math.Abs(z) <= _l1)
+        {
+            return 0;
+        }
+
+        return -(z - (Math.Sign(z) * _l1)) / (((_beta + Math.Sqrt(_n[slot])) / _alpha) + _l2);
+    }
+
+    private static double Sigmoid(double margin)
+    {
+        margin = Math.Clamp(margin, -35, 35);
+        return 1 / (1 + Math.Exp(-margin));
+    }
+}
