@@ -26,13 +26,24 @@ public readonly record struct Feature
         Value = 1;
     }
 
+    /// <summary>Initializes a new instance of the <see cref="Feature"/> struct for a weighted categorical feature (an interaction such as change size per service).</summary>
+    /// <param name="name">The feature name, for example <c>size_by_service</c>.</param>
+    /// <param name="category">The category, for example <c>checkout</c>.</param>
+    /// <param name="value">The value multiplied with the category's weight.</param>
+    public Feature(string name, string category, double value)
+    {
+        Name = name;
+        Category = category;
+        Value = value;
+    }
+
     /// <summary>Gets the feature name.</summary>
     public string Name { get; }
 
     /// <summary>Gets the category of a categorical feature; <see langword="null"/> for a numeric one.</summary>
     public string? Category { get; }
 
-    /// <summary>Gets the value (1 for a categorical feature).</summary>
+    /// <summary>Gets the value (1 for a plain categorical feature).</summary>
     public double Value { get; }
 
     /// <inheritdoc/>
