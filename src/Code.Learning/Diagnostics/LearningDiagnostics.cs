@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Code.Learning.Hosting;
 
 namespace Code.Learning.Diagnostics;
 
@@ -13,6 +15,7 @@ internal static class LearningDiagnostics
     public const string Name = "Code.Learning";
 
     private static readonly string? Version = typeof(LearningDiagnostics).Assembly.GetName().Version?.ToString();
+    private static readonly ConcurrentDictionary<LearningModels, byte> Sources = new();
 
     /// <summary>Gets the package's meter.</summary>
     public static Meter Meter { get; } = new(Name, Version);
@@ -35,4 +38,26 @@ internal static class LearningDiagnostics
     /// <summary>Gets the counter of model checkpoints written to the registry.</summary>
     public static Counter<long> Checkpoints { get; } =
         Meter.CreateCounter<long>("code.learning.checkpoints", "{checkpoint}", "Model checkpoints written to the model registry.");
+
+    /// <summary>Gets the gauge of the risk model's progressive-validation accuracy, one measurement per host model set.</summary>
+    public static ObservableGauge<double> ModelAccuracy { get; } =
+        Meter.CreateObservableGauge("code.learning.model.accuracy", ObserveAccuracy, "1", "Progressive-validation accuracy of the deployment risk model.");
+
+    /// <summary>Makes a host's models visible to the accuracy gauge.</summary>
+    public static void Register(LearningModels models) => Sources.TryAdd(models, 0);
+
+    /// <summary>Removes a host's models from the accuracy gauge.</summary>
+    public static void Unregister(LearningModels models) => Sources.TryRemove(models, out _);
+
+    private static IEnumerable<Measurement<double>> ObserveAccuracy()
+    {
+        foreach (var models in Sources.Keys)
+        {
+            var quality = models.Quality;
+            if (quality.Examples > 0)
+            {
+                yield return new Measurement<double>(quality.Accuracy, new KeyValuePair<string, object?>("model", "deployment-risk"));
+            }
+        }
+    }
 }

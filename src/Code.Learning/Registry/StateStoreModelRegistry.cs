@@ -94,13 +94,23 @@ internal sealed partial class StateStoreModelRegistry : IModelRegistry
             }
         }
 
-        var version = await AllocateVersionAsync(modelId, cancellationToken).ConfigureAwait(false);
-        message.Version = version;
-        var key = VersionKey(modelId, version);
-        var written = await _store.CompareAndSwapAsync(key, StateVersion.Absent, Encode(message), cancellationToken).ConfigureAwait(false);
-        if (!written.Succeeded)
+        // Versions are immutable: a version key that already exists (left by a torn earlier save) is skipped.
+        long version;
+        var attempts = 0;
+        while (true)
         {
-            throw new InvalidOperationException($"Model '{modelId}' version {version} already exists under '{key}'; another writer raced this save.");
+            version = await AllocateVersionAsync(modelId, cancellationToken).ConfigureAwait(false);
+            message.Version = version;
+            var written = await _store.CompareAndSwapAsync(VersionKey(modelId, version), StateVersion.Absent, Encode(message), cancellationToken).ConfigureAwait(false);
+            if (written.Succeeded)
+            {
+                break;
+            }
+
+            if (++attempts == 100)
+            {
+                throw new InvalidOperationException($"Model '{modelId}': 100 consecutive version numbers up to {version} already exist; the registry's version counter is inconsistent.");
+            }
         }
 
         // Read it back before it may become current: a version that does not round-trip is never current.

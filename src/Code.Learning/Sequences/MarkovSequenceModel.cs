@@ -16,6 +16,8 @@ public sealed class MarkovSequenceModel
     /// <summary>The model type written to the model registry.</summary>
     public const string ModelType = "sequence-markov";
 
+    private const uint FormatMagic = 0x4D514553; // "SEQM"
+    private const int FormatVersion = 1;
     private const int Unknown = 0;
     private const int Start = 1;
     private const int MaxSymbols = 65_535;
@@ -149,6 +151,100 @@ public sealed class MarkovSequenceModel
             }
 
             return total / sequence.Length;
+        }
+    }
+
+    /// <summary>Serializes the model (symbols and every n-gram count).</summary>
+    /// <returns>Bytes readable by <see cref="Deserialize"/>.</returns>
+    public byte[] Serialize()
+    {
+        lock (_lock)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(FormatMagic);
+                writer.Write(FormatVersion);
+                writer.Write(Order);
+                writer.Write(_tokens);
+                writer.Write(_symbols.Count);
+                foreach (var (symbol, id) in _symbols)
+                {
+                    writer.Write(id);
+                    writer.Write(symbol);
+                }
+
+                foreach (var table in _ngrams.Concat(_histories).Concat(_followers))
+                {
+                    writer.Write(table.Count);
+                    foreach (var (key, count) in table)
+                    {
+                        writer.Write(key);
+                        writer.Write(count);
+                    }
+                }
+            }
+
+            return stream.ToArray();
+        }
+    }
+
+    /// <summary>Reads a model written by <see cref="Serialize"/>.</summary>
+    /// <param name="data">The bytes.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">The bytes are not a valid sequence model.</exception>
+    public static MarkovSequenceModel Deserialize(ReadOnlyMemory<byte> data)
+    {
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(data.ToArray(), writable: false), System.Text.Encoding.UTF8);
+            if (reader.ReadUInt32() != FormatMagic || reader.ReadInt32() != FormatVersion)
+            {
+                throw new InvalidDataException("The data is not a serialized sequence model of a supported format version.");
+            }
+
+            var model = new MarkovSequenceModel(reader.ReadInt32());
+            model._tokens = reader.ReadInt64();
+            var symbols = reader.ReadInt32();
+            if (symbols is < 0 or > MaxSymbols)
+            {
+                throw new InvalidDataException($"The serialized sequence model declares {symbols} symbols.");
+            }
+
+            for (var i = 0; i < symbols; i++)
+            {
+                var id = reader.ReadInt32();
+                var symbol = reader.ReadString();
+                if (id < 2 || id >= MaxSymbols || string.IsNullOrEmpty(symbol) || !model._symbols.TryAdd(symbol, id))
+                {
+                    throw new InvalidDataException($"The serialized sequence model has an invalid symbol entry {i}.");
+                }
+            }
+
+            foreach (var table in model._ngrams.Concat(model._histories).Concat(model._followers))
+            {
+                var count = reader.ReadInt32();
+                if (count < 0 || count > data.Length / 16)
+                {
+                    throw new InvalidDataException($"The serialized sequence model declares a table of {count} entries.");
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    table[reader.ReadUInt64()] = reader.ReadInt64();
+                }
+            }
+
+            if (reader.BaseStream.Position != reader.BaseStream.Length)
+            {
+                throw new InvalidDataException("The serialized sequence model has trailing bytes.");
+            }
+
+            return model;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or ArgumentOutOfRangeException or IOException)
+        {
+            throw new InvalidDataException("The serialized sequence model is truncated or malformed.", ex);
         }
     }
 

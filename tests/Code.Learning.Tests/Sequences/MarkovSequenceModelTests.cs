@@ -68,4 +68,24 @@ public class MarkovSequenceModelTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new MarkovSequenceModel(order: 5));
         Assert.Equal(0, model.SequenceSurprise([]));
     }
+
+    [Fact]
+    public void Serialization_round_trip_keeps_every_probability()
+    {
+        var model = new MarkovSequenceModel(order: 3);
+        model.Learn(["plan", "apply", "status", "apply", "status"]);
+        model.Learn(["plan", "rollback"]);
+        var bytes = model.Serialize();
+        var copy = MarkovSequenceModel.Deserialize(bytes);
+        foreach (var history in new[] { Array.Empty<string>(), ["plan"], ["plan", "apply"] })
+        {
+            foreach (var next in Vocabulary)
+            {
+                Assert.Equal(model.Surprise(history, next), copy.Surprise(history, next));
+            }
+        }
+
+        Assert.Throws<InvalidDataException>(() => MarkovSequenceModel.Deserialize(bytes.AsMemory(0, bytes.Length - 5)));
+        Assert.Throws<InvalidDataException>(() => MarkovSequenceModel.Deserialize(new byte[] { 1, 2, 3 }));
+    }
 }

@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Code.Core.Configuration;
+using Code.Learning.Diagnostics;
+using Code.Learning.Registry;
+using Code.Learning.Sequences;
+using Code.Learning.Supervised;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Code.Learning.Hosting;
+
+/// <summary>
+/// The learning loop: consumes events from a bounded channel (<c>learning.event_queue_capacity</c>), folds
+/// them into the models in batches of up to <c>learning.batch_size</c>, and checkpoints changed models to
+/// the model registry every <c>learning.model_update_interval</c> seconds and on shutdown (after draining
+/// the queue). At start it loads the current checkpoint, falling back to older versions when one is corrupt.
+/// </summary>
+internal sealed class LearningLoop : BackgroundService, ILearningEventSink
+{
+    private readonly Channel<LearningEvent> _channel;
+    private readonly LearningModels _models;
+    private readonly IModelRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Core.Configuration.LearningOptions _settings;
+    private readonly CodeLearningOptions _options;
+    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
+    private long _riskVersion;
+    private long _sequenceVersion;
+    private long _checkpointedAt = -1;
+
+    public LearningLoop(
+        IOptions<CodeOptions> codeOptions,
+        IOptions<CodeLearningOptions> options,
+        LearningModels models,
+        IModelRegistry registry,
+        TimeProvider time,
+        ILogger<LearningLoop>? logger = null)
+    {
+        _settings = codeOptions.Value.Learning;
+        _options = options.Value;
+        _models = models;
+        _registry = registry;
+        _time = time;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _channel = Channel.CreateBounded<LearningEvent>(new BoundedChannelOptions(_settings.EventQueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public bool TryPost(LearningEvent learningEvent)
+    {
+        ArgumentNullException.ThrowIfNull(learningEvent);
+        return _settings.Enabled && _channel.Writer.TryWrite(learningEvent);
+    }
+
+    public ValueTask PostAsync(LearningEvent learningEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(learningEvent);
+        if (!_settings.Enabled)
+        {
+            throw new InvalidOperationException("The learning loop is disabled (learning.enabled = false); events are not accepted.");
+        }
+
+        return WriteAsync(learningEvent, cancellationToken);
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_settings.Enabled)
+        {
+            await LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            LearningLoopLog.Disabled(_logger);
+            _channel.Writer.TryComplete();
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (!_settings.Enabled)
+        {
+            return;
+        }
+
+        // Fold what is still queued, then write the final checkpoint.
+        _channel.Writer.TryComplete();
+        var batch = new List<LearningEvent>(_settings.BatchSize);
+        while (_channel.Reader.TryRead(out var item))
+        {
+            batch.Add(item);
+            if (batch.Count == _settings.BatchSize)
+            {
+                Train(batch);
+                batch.Clear();
+            }
+        }
+
+        Train(batch);
+        await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        _checkpointGate.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Writes the models that changed since the last checkpoint to the registry.</summary>
+    internal async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var processed = _models.EventsProcessed;
+            if (processed == _checkpointedAt)
+            {
+                return;
+            }
+
+            var risk = _models.CurrentRisk.Model;
+            var quality = risk.Quality;
+            var metrics = new Dictionary<string, double> { ["examples"] = quality.Examples };
+            if (quality.Examples > 0)
+            {
+                metrics["accuracy"] = quality.Accuracy;
+                metrics["log_loss"] = quality.LogLoss;
+                metrics["brier_score"] = quality.BrierScore;
+            }
+
+            var savedRisk = await _registry.SaveAsync(
+                _options.RiskModelId, FtrlLogisticRegression.ModelType, risk.Serialize(), metrics, Parents(_riskVersion), cancellationToken).ConfigureAwait(false);
+            _riskVersion = savedRisk.Version;
+            LearningLoopLog.Checkpointed(_logger, _options.RiskModelId, savedRisk.Version);
+
+            var sequences = _models.ToolSequences;
+            var savedSequences = await _registry.SaveAsync(
+                _options.SequenceModelId, MarkovSequenceModel.ModelType, sequences.Serialize(), new Dictionary<string, double> { ["symbols"] = sequences.SymbolCount },
+                Parents(_sequenceVersion), cancellationToken).ConfigureAwait(false);
+            _sequenceVersion = savedSequences.Version;
+            LearningLoopLog.Checkpointed(_logger, _options.SequenceModelId, savedSequences.Version);
+            LearningDiagnostics.Checkpoints.Add(1);
+            _checkpointedAt = processed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LearningLoopLog.CheckpointFailed(_logger, ex);
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_settings.Enabled)
+        {
+            return;
+        }
+
+        var checkpoints = CheckpointPeriodicallyAsync(stoppingToken);
+        var batch = new List<LearningEvent>(_settings.BatchSize);
+        try
+        {
+            while (await _channel.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (batch.Count < _settings.BatchSize && _channel.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                Train(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: StopAsync drains the queue and checkpoints.
+        }
+
+        await checkpoints.ConfigureAwait(false);
+    }
+
+    private async Task CheckpointPeriodicallyAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_settings.ModelUpdateInterval), _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await CheckpointAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Train(List<LearningEvent> batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        var start = Stopwatch.GetTimestamp();
+        var now = _time.GetUtcNow();
+        var applied = 0;
+        foreach (var item in batch)
+        {
+            try
+            {
+                _models.Apply(item, now);
+                applied++;
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                _models.CountRejected();
+                LearningLoopLog.EventRejected(_logger, item.GetType().Name, ex);
+            }
+        }
+
+        LearningDiagnostics.TrainingTime.Record(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        LearningDiagnostics.DataProcessed.Add(applied);
+    }
+
+    private async ValueTask WriteAsync(LearningEvent learningEvent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _channel.Writer.WriteAsync(learningEvent, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new InvalidOperationException("The learning loop has stopped; events are no longer accepted.", ex);
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var risk = await LoadNewestIntactAsync(_options.RiskModelId, cancellationToken).ConfigureAwait(false);
+        if (risk is not null)
+        {
+            _models.ReplaceRisk(FtrlLogisticRegression.Deserialize(risk.Data.Span));
+            _riskVersion = risk.Info.Version;
+        }
+
+        var sequences = await LoadNewestIntactAsync(_options.SequenceModelId, cancellationToken).ConfigureAwait(false);
+        if (sequences is not null)
+        {
+            _models.ReplaceSequences(MarkovSequenceModel.Deserialize(sequences.Data));
+            _sequenceVersion = sequences.Info.Version;
+        }
+
+        _checkpointedAt = _models.EventsProcessed;
+    }
+
+    /// <summary>The current version, or when it is unreadable the newest older version that is intact.</summary>
+    private async Task<StoredModel?> LoadNewestIntactAsync(string modelId, CancellationToken cancellationToken)
+    {
+        var current = await _registry.GetCurrentVersionAsync(modelId, cancellationToken).ConfigureAwait(false);
+        for (var version = current ?? 0; version >= 1; version--)
+        {
+            try
+            {
+                var model = await _registry.LoadAsync(modelId, version, cancellationToken).ConfigureAwait(false);
+                Validate(model);
+                LearningLoopLog.ModelLoaded(_logger, modelId, version);
+                return model;
+            }
+            catch (Exception ex) when (ex is ModelCorruptedException or InvalidDataException or KeyNotFoundException)
+            {
+                LearningLoopLog.ModelUnreadable(_logger, modelId, version, ex);
+            }
+        }
+
+        return null;
+    }
+
+    private static void Validate(StoredModel model)
+    {
+        switch (model.Info.ModelType)
+        {
+            case FtrlLogisticRegression.ModelType:
+                _ = FtrlLogisticRegression.Deserialize(model.Data.Span);
+                break;
+            case MarkovSequenceModel.ModelType:
+                _ = MarkovSequenceModel.Deserialize(model.Data);
+                break;
+            default:
+                throw new InvalidDataException($"Model '{model.Info.ModelId}' version {model.Info.Version} has type '{model.Info.ModelType}', which the learning loop does not load.");
+        }
+    }
+
+    private static long[] Parents(long version) => version > 0 ? [version] : [];
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics.Metrics;
+using Code.Core.State;
+using Code.Learning.Hosting;
+using Code.Learning.Registry;
+using Code.Learning.Risk;
+using Code.Learning.Tests.Risk;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Code.Learning.Tests.Hosting;
+
+public sealed class LearningLoopTests : IDisposable
+{
+    private static readonly DeploymentRiskFeatures Probe = new("payments") { LinesChanged = 800, FilesChanged = 20, HasMigration = true, RecentFailureRate = 0.3 };
+    private static readonly string[] Routine = ["deploy.plan", "deploy.apply", "deploy.status"];
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 2, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryStateStore _store;
+
+    public LearningLoopTests()
+    {
+        _store = new InMemoryStateStore(_time);
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    private static async Task FeedAsync(ILearningEventSink sink, int deployments, int seed)
+    {
+        var random = new Random(seed);
+        for (var i = 0; i < deployments; i++)
+        {
+            var (features, failed, _) = DeploymentRiskModelTests.Sample(random);
+            await sink.PostAsync(new DeploymentOutcomeEvent(features, failed));
+            await sink.PostAsync(new ToolSequenceEvent(Routine));
+        }
+    }
+
+    [Fact]
+    public async Task Checkpoint_on_shutdown_and_restart_keeps_the_learned_state()
+    {
+        double before;
+        double surprise;
+        await using (var first = new LearningHost(_store, _time))
+        {
+            await first.Loop.StartAsync(CancellationToken.None);
+            await FeedAsync(first.Sink, 400, seed: 1);
+            await first.Loop.StopAsync(CancellationToken.None);
+            Assert.Equal(800, first.Models.EventsProcessed);
+            before = first.Models.Risk.PredictFailureProbability(Probe);
+            surprise = first.Models.ToolSequences.Surprise(["deploy.plan"], "deploy.apply");
+            Assert.NotEqual(0.5, before);
+        }
+
+        await using var second = new LearningHost(_store, _time);
+        var registry = second.Services.GetRequiredService<IModelRegistry>();
+        Assert.Equal(1, await registry.GetCurrentVersionAsync("deployment-risk"));
+        Assert.Equal(1, await registry.GetCurrentVersionAsync("tool-sequences"));
+        await second.Loop.StartAsync(CancellationToken.None);
+        Assert.Equal(before, second.Models.Risk.PredictFailureProbability(Probe));
+        Assert.Equal(surprise, second.Models.ToolSequences.Surprise(["deploy.plan"], "deploy.apply"));
+        Assert.Equal(400, second.Models.Risk.Quality.Examples);
+        await second.Loop.StopAsync(CancellationToken.None);
+
+        // Nothing new was learned by the second host, so its shutdown wrote no new version.
+        Assert.Equal(1, await registry.GetCurrentVersionAsync("deployment-risk"));
+    }
+
+    [Fact]
+    public async Task Checkpoints_every_model_update_interval_only_when_something_changed()
+    {
+        await using var host = new LearningHost(_store, _time, batchSize: 8, checkpointSeconds: 60);
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        await host.Loop.StartAsync(CancellationToken.None);
+        await FeedAsync(host.Sink, 50, seed: 2);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 100);
+        Assert.Null(await registry.GetCurrentVersionAsync("deployment-risk"));
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        await LearningHost.WaitUntilAsync(() => registry.GetCurrentVersionAsync("tool-sequences").AsTask().Result == 1);
+
+        await FeedAsync(host.Sink, 10, seed: 3);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 120);
+        _time.Advance(TimeSpan.FromSeconds(60));
+        await LearningHost.WaitUntilAsync(() => registry.GetCurrentVersionAsync("tool-sequences").AsTask().Result == 2);
+        var versions = await registry.ListVersionsAsync("deployment-risk");
+        Assert.Equal([1L, 2L], versions.Select(v => v.Version));
+        Assert.Equal([1L], versions[1].ParentVersions);
+        Assert.Equal(60, versions[1].Metrics["examples"]);
+        Assert.InRange(versions[1].Metrics["accuracy"], 0, 1);
+
+        _time.Advance(TimeSpan.FromSeconds(60)); // nothing new: no new version
+        await host.Loop.StopAsync(CancellationToken.None);
+        Assert.Equal(2, await registry.GetCurrentVersionAsync("deployment-risk"));
+    }
+
+    [Fact]
+    public async Task A_corrupt_current_checkpoint_falls_back_to_the_newest_intact_version()
+    {
+        double learned;
+        await using (var first = new LearningHost(_store, _time))
+        {
+            await first.Loop.StartAsync(CancellationToken.None);
+            await FeedAsync(first.Sink, 200, seed: 4);
+            await first.Loop.StopAsync(CancellationToken.None);
+            learned = first.Models.Risk.PredictFailureProbability(Probe);
+        }
+
+        // A torn write left version 2 unreadable and current.
+        await _store.PutAsync(StateStoreModelRegistry.VersionKey("deployment-risk", 2), new byte[] { 9, 9, 9, 9, 9, 9, 9, 9, 9 });
+        await _store.PutAsync(StateStoreModelRegistry.CurrentKey("deployment-risk"), BitConverter.GetBytes(2L));
+
+        await using var second = new LearningHost(_store, _time);
+        await second.Loop.StartAsync(CancellationToken.None);
+        Assert.Equal(learned, second.Models.Risk.PredictFailureProbability(Probe));
+        await FeedAsync(second.Sink, 5, seed: 5);
+        await second.Loop.StopAsync(CancellationToken.None);
+
+        var registry = second.Services.GetRequiredService<IModelRegistry>();
+        var latest = await registry.LoadAsync("deployment-risk");
+        Assert.Equal(3, latest.Info.Version);
+        Assert.Equal([1L], latest.Info.ParentVersions);
+        Assert.Equal(205, latest.Info.Metrics["examples"]);
+    }
+
+    [Fact]
+    public async Task Bad_events_are_rejected_and_counted_without_stopping_the_loop()
+    {
+        await using var host = new LearningHost(_store, _time);
+        await host.Loop.StartAsync(CancellationToken.None);
+        Assert.True(host.Sink.TryPost(new DeploymentOutcomeEvent(new DeploymentRiskFeatures("a") { RecentFailureRate = double.NaN }, true)));
+        Assert.True(host.Sink.TryPost(new MetricSampleEvent("latency", double.NaN)));
+        Assert.True(host.Sink.TryPost(new ToolSequenceEvent(["ok", ""])));
+        Assert.True(host.Sink.TryPost(new DeploymentOutcomeEvent(new DeploymentRiskFeatures("a"), true)));
+        await host.Loop.StopAsync(CancellationToken.None);
+        Assert.Equal(3, host.Models.EventsRejected);
+        Assert.Equal(1, host.Models.EventsProcessed);
+        Assert.False(host.Sink.TryPost(new MetricSampleEvent("latency", 1)));
+        await Assert.ThrowsAsync<InvalidOperationException>(async () => await host.Sink.PostAsync(new MetricSampleEvent("latency", 1)));
+    }
+
+    [Fact]
+    public async Task Metric_samples_are_scored_for_anomalies()
+    {
+        await using var host = new LearningHost(_store, _time);
+        await host.Loop.StartAsync(CancellationToken.None);
+        for (var i = 0; i < 60; i++)
+        {
+            await host.Sink.PostAsync(new MetricSampleEvent("checkout.latency", 100 + (i % 5)));
+        }
+
+        await host.Sink.PostAsync(new MetricSampleEvent("checkout.latency", 400));
+        await host.Loop.StopAsync(CancellationToken.None);
+        Assert.True(host.Models.TryGetLatestScore("checkout.latency", out var latest));
+        Assert.True(latest.IsAnomaly);
+        var anomaly = Assert.Single(host.Models.GetRecentAnomalies());
+        Assert.Equal(400, anomaly.Score.Value);
+        Assert.Equal(_time.GetUtcNow(), anomaly.ObservedAt);
+    }
+
+    [Fact]
+    public async Task Publishes_the_documented_instruments()
+    {
+        var seen = new Dictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Code.Learning")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => { lock (seen) { seen[instrument.Name] = seen.GetValueOrDefault(instrument.Name) + value; } });
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) => { lock (seen) { seen[instrument.Name] = seen.GetValueOrDefault(instrument.Name) + value; } });
+        listener.Start();
+
+        await using var host = new LearningHost(_store, _time);
+        await host.Loop.StartAsync(CancellationToken.None);
+        await FeedAsync(host.Sink, 20, seed: 6);
+        await host.Loop.StopAsync(CancellationToken.None);
+        host.Models.Risk.PredictFailureProbability(Probe);
+        listener.RecordObservableInstruments();
+
+        lock (seen)
+        {
+            Assert.True(seen.GetValueOrDefault("code.learning.events.processed") >= 40);
+            Assert.True(seen.ContainsKey("code.learning.training.duration"));
+            Assert.True(seen.ContainsKey("code.learning.prediction.duration"));
+            Assert.True(seen.ContainsKey("code.learning.model.accuracy"));
+            Assert.True(seen.GetValueOrDefault("code.learning.checkpoints") >= 1);
+        }
+    }
+}
