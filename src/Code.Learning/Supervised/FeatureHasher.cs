@@ -1,28 +1,25 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+
 namespace Code.Learning.Supervised;
 
-/// <summary>Maps features to weight-table slots with 64-bit FNV-1a and a final avalanche mix; allocation-free.</summary>
+/// <summary>
+/// Maps features to weight-table slots with XXH3 (64-bit) over the UTF-16 code units of the name, then of
+/// the category seeded by the name's hash; allocation-free and vectorized.
+/// </summary>
 internal static class FeatureHasher
 {
-    private const ulong OffsetBasis = 14695981039346656037UL;
-    private const ulong Prime = 1099511628211UL;
+    private const long CategorySeedSalt = unchecked((long)0x9E3779B97F4A7C15UL);
 
     /// <summary>Hashes a feature's name and category.</summary>
     public static ulong Hash(in Feature feature)
     {
-        var hash = Mix(feature.Name, OffsetBasis);
+        var hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(feature.Name.AsSpan()));
         if (feature.Category is not null)
         {
-            hash ^= 0xFF;
-            hash *= Prime;
-            hash = Mix(feature.Category, hash);
+            hash = XxHash3.HashToUInt64(MemoryMarshal.AsBytes(feature.Category.AsSpan()), unchecked((long)hash ^ CategorySeedSalt));
         }
 
-        // SplitMix64 finalizer: spreads FNV's weak low bits over the whole word before masking.
-        hash ^= hash >> 30;
-        hash *= 0xBF58476D1CE4E5B9UL;
-        hash ^= hash >> 27;
-        hash *= 0x94D049BB133111EBUL;
-        hash ^= hash >> 31;
         return hash;
     }
 
@@ -40,18 +37,5 @@ internal static class FeatureHasher
         }
 
         return (int)(Hash(feature) & (ulong)mask);
-    }
-
-    private static ulong Mix(string text, ulong hash)
-    {
-        foreach (var c in text)
-        {
-            hash ^= (byte)c;
-            hash *= Prime;
-            hash ^= (byte)(c >> 8);
-            hash *= Prime;
-        }
-
-        return hash;
     }
 }
