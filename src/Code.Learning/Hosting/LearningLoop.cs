@@ -30,7 +30,7 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
     private long _riskVersion;
     private long _sequenceVersion;
-    private long _checkpointedAt = -1;
+    private long _checkpointedAt;
 
     public LearningLoop(
         IOptions<CodeOptions> codeOptions,
