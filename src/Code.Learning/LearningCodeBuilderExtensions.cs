@@ -2,6 +2,7 @@ using Code.Core.Configuration;
 using Code.Core.Hosting;
 using Code.Core.State;
 using Code.Learning;
+using Code.Learning.Adaptation;
 using Code.Learning.CanaryJudge;
 using Code.Learning.Hosting;
 using Code.Learning.Registry;
@@ -20,7 +21,8 @@ public static class LearningCodeBuilderExtensions
     /// <summary>
     /// Adds the canary judge (<see cref="ICanaryJudge"/>), the model registry (<see cref="IModelRegistry"/>,
     /// over the host's <see cref="IStateStore"/>), the deployment risk model (<see cref="IDeploymentRiskModel"/>),
-    /// the models the loop maintains (<see cref="ILearningModels"/>) and the learning loop as a hosted service
+    /// the models the loop maintains (<see cref="ILearningModels"/>), the adaptation engine
+    /// (<see cref="IAdaptationEngine"/>) and the learning loop as a hosted service
     /// fed through <see cref="ILearningEventSink"/>. Settings come from <c>CodeOptions.Learning</c> and
     /// <see cref="CodeLearningOptions"/>. Calling it twice registers everything once; every service can be
     /// replaced by registering it first.
@@ -55,6 +57,10 @@ public static class LearningCodeBuilderExtensions
 
         services.TryAddSingleton<IModelRegistry>(sp => new StateStoreModelRegistry(sp.GetRequiredService<IStateStore>(), sp.GetRequiredService<TimeProvider>()));
 
+        services.TryAddSingleton(sp => new AdaptationEngine(
+            sp.GetRequiredService<IModelRegistry>(), sp.GetRequiredService<IOptions<CodeOptions>>().Value.Learning.ExplorationRate));
+        services.TryAddSingleton<IAdaptationEngine>(sp => sp.GetRequiredService<AdaptationEngine>());
+
         services.TryAddSingleton(sp =>
         {
             var learning = sp.GetRequiredService<IOptions<CodeOptions>>().Value.Learning;
@@ -71,6 +77,7 @@ public static class LearningCodeBuilderExtensions
             sp.GetRequiredService<LearningModels>(),
             sp.GetRequiredService<IModelRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<AdaptationEngine>(),
             sp.GetService<ILogger<LearningLoop>>()));
         services.TryAddSingleton<ILearningEventSink>(sp => sp.GetRequiredService<LearningLoop>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LearningLoop>(sp => sp.GetRequiredService<LearningLoop>()));

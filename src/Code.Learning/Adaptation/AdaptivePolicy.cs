@@ -13,6 +13,7 @@ public sealed class AdaptivePolicy
     private const int MaxArms = 10_000;
     private readonly ParameterRange[] _parameters;
     private readonly int[] _radix;
+    private long _rewards;
 
     /// <summary>Initializes a new instance of the <see cref="AdaptivePolicy"/> class.</summary>
     /// <param name="name">The policy name, for example <c>canary-steps/checkout</c>.</param>
@@ -85,7 +86,17 @@ public sealed class AdaptivePolicy
     {
         ArgumentNullException.ThrowIfNull(choice);
         Bandit.Update(choice.Arm, context, reward);
+        Interlocked.Increment(ref _rewards);
     }
+
+    /// <summary>Gets the number of rewards learned (the engine checkpoints a policy when it changed).</summary>
+    internal long RewardCount => Interlocked.Read(ref _rewards);
+
+    /// <summary>Whether <paramref name="parameters"/> describe the same arms as this policy's.</summary>
+    internal bool HasSameParameters(IReadOnlyList<ParameterRange> parameters) =>
+        parameters.Count == _parameters.Length &&
+        _parameters.Zip(parameters).All(p => p.First.Name == p.Second.Name && p.First.Minimum == p.Second.Minimum &&
+            p.First.Maximum == p.Second.Maximum && p.First.Candidates.SequenceEqual(p.Second.Candidates));
 
     /// <summary>Gets the parameter values of an arm.</summary>
     /// <param name="arm">The arm.</param>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using Code.Core.Configuration;
+using Code.Learning.Adaptation;
 using Code.Learning.Diagnostics;
 using Code.Learning.Registry;
 using Code.Learning.Sequences;
@@ -23,6 +24,7 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink
     private readonly Channel<LearningEvent> _channel;
     private readonly LearningModels _models;
     private readonly IModelRegistry _registry;
+    private readonly AdaptationEngine? _adaptation;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Core.Configuration.LearningOptions _settings;
@@ -38,8 +40,10 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink
         LearningModels models,
         IModelRegistry registry,
         TimeProvider time,
+        AdaptationEngine? adaptation = null,
         ILogger<LearningLoop>? logger = null)
     {
+        _adaptation = adaptation;
         _settings = codeOptions.Value.Learning;
         _options = options.Value;
         _models = models;
@@ -122,35 +126,11 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink
         await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var processed = _models.EventsProcessed;
-            if (processed == _checkpointedAt)
+            await CheckpointModelsAsync(cancellationToken).ConfigureAwait(false);
+            if (_adaptation is not null)
             {
-                return;
+                await _adaptation.CheckpointAsync(cancellationToken).ConfigureAwait(false);
             }
-
-            var risk = _models.CurrentRisk.Model;
-            var quality = risk.Quality;
-            var metrics = new Dictionary<string, double> { ["examples"] = quality.Examples };
-            if (quality.Examples > 0)
-            {
-                metrics["accuracy"] = quality.Accuracy;
-                metrics["log_loss"] = quality.LogLoss;
-                metrics["brier_score"] = quality.BrierScore;
-            }
-
-            var savedRisk = await _registry.SaveAsync(
-                _options.RiskModelId, FtrlLogisticRegression.ModelType, risk.Serialize(), metrics, Parents(_riskVersion), cancellationToken).ConfigureAwait(false);
-            _riskVersion = savedRisk.Version;
-            LearningLoopLog.Checkpointed(_logger, _options.RiskModelId, savedRisk.Version);
-
-            var sequences = _models.ToolSequences;
-            var savedSequences = await _registry.SaveAsync(
-                _options.SequenceModelId, MarkovSequenceModel.ModelType, sequences.Serialize(), new Dictionary<string, double> { ["symbols"] = sequences.SymbolCount },
-                Parents(_sequenceVersion), cancellationToken).ConfigureAwait(false);
-            _sequenceVersion = savedSequences.Version;
-            LearningLoopLog.Checkpointed(_logger, _options.SequenceModelId, savedSequences.Version);
-            LearningDiagnostics.Checkpoints.Add(1);
-            _checkpointedAt = processed;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -190,6 +170,39 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink
         }
 
         await checkpoints.ConfigureAwait(false);
+    }
+
+    private async Task CheckpointModelsAsync(CancellationToken cancellationToken)
+    {
+        var processed = _models.EventsProcessed;
+        if (processed == _checkpointedAt)
+        {
+            return;
+        }
+
+        var risk = _models.CurrentRisk.Model;
+        var quality = risk.Quality;
+        var metrics = new Dictionary<string, double> { ["examples"] = quality.Examples };
+        if (quality.Examples > 0)
+        {
+            metrics["accuracy"] = quality.Accuracy;
+            metrics["log_loss"] = quality.LogLoss;
+            metrics["brier_score"] = quality.BrierScore;
+        }
+
+        var savedRisk = await _registry.SaveAsync(
+            _options.RiskModelId, FtrlLogisticRegression.ModelType, risk.Serialize(), metrics, Parents(_riskVersion), cancellationToken).ConfigureAwait(false);
+        _riskVersion = savedRisk.Version;
+        LearningLoopLog.Checkpointed(_logger, _options.RiskModelId, savedRisk.Version);
+
+        var sequences = _models.ToolSequences;
+        var savedSequences = await _registry.SaveAsync(
+            _options.SequenceModelId, MarkovSequenceModel.ModelType, sequences.Serialize(), new Dictionary<string, double> { ["symbols"] = sequences.SymbolCount },
+            Parents(_sequenceVersion), cancellationToken).ConfigureAwait(false);
+        _sequenceVersion = savedSequences.Version;
+        LearningLoopLog.Checkpointed(_logger, _options.SequenceModelId, savedSequences.Version);
+        LearningDiagnostics.Checkpoints.Add(1);
+        _checkpointedAt = processed;
     }
 
     private async Task CheckpointPeriodicallyAsync(CancellationToken stoppingToken)

@@ -188,4 +188,26 @@ public sealed class LearningLoopTests : IDisposable
             Assert.True(seen.GetValueOrDefault("code.learning.checkpoints") >= 1);
         }
     }
+
+    [Fact]
+    public async Task A_loop_that_learned_nothing_writes_no_checkpoint()
+    {
+        await using var host = new LearningHost(_store, _time);
+        await host.Loop.StopAsync(CancellationToken.None); // never started
+        await host.Loop.StartAsync(CancellationToken.None);
+        await host.Loop.StopAsync(CancellationToken.None);
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        Assert.Null(await registry.GetCurrentVersionAsync("deployment-risk"));
+    }
+
+    [Fact]
+    public async Task A_disabled_loop_refuses_events()
+    {
+        await using var host = new LearningHost(_store, _time, enabled: false);
+        await host.Loop.StartAsync(CancellationToken.None);
+        Assert.False(host.Sink.TryPost(new MetricSampleEvent("latency", 1)));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await host.Sink.PostAsync(new MetricSampleEvent("latency", 1)));
+        Assert.Contains("learning.enabled", error.Message, StringComparison.Ordinal);
+        await host.Loop.StopAsync(CancellationToken.None);
+    }
 }
