@@ -23,7 +23,7 @@ public static class LearningCodeBuilderExtensions
     /// over the host's <see cref="IStateStore"/>), the deployment risk model (<see cref="IDeploymentRiskModel"/>),
     /// the models the loop maintains (<see cref="ILearningModels"/>), the adaptation engine
     /// (<see cref="IAdaptationEngine"/>) and the learning loop as a hosted service
-    /// fed through <see cref="ILearningEventSink"/>. Settings come from <c>CodeOptions.Learning</c> and
+    /// fed through <see cref="ILearningEventSink"/> and controlled through <see cref="ILearningLoop"/>. Settings come from <c>CodeOptions.Learning</c> and
     /// <see cref="CodeLearningOptions"/>. Calling it twice registers everything once; every service can be
     /// replaced by registering it first.
     /// </summary>
@@ -80,6 +80,7 @@ public static class LearningCodeBuilderExtensions
             sp.GetRequiredService<AdaptationEngine>(),
             sp.GetService<ILogger<LearningLoop>>()));
         services.TryAddSingleton<ILearningEventSink>(sp => sp.GetRequiredService<LearningLoop>());
+        services.TryAddSingleton<ILearningLoop>(sp => sp.GetRequiredService<LearningLoop>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LearningLoop>(sp => sp.GetRequiredService<LearningLoop>()));
         return builder;
     }

@@ -19,7 +19,7 @@ namespace Code.Learning.Hosting;
 /// the model registry every <c>learning.model_update_interval</c> seconds and on shutdown (after draining
 /// the queue). At start it loads the current checkpoint, falling back to older versions when one is corrupt.
 /// </summary>
-internal sealed class LearningLoop : BackgroundService, ILearningEventSink
+internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILearningLoop
 {
     private readonly Channel<LearningEvent> _channel;
     private readonly LearningModels _models;
@@ -120,8 +120,21 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink
         base.Dispose();
     }
 
+    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
     /// <summary>Writes the models that changed since the last checkpoint to the registry.</summary>
-    internal async Task CheckpointAsync(CancellationToken cancellationToken)
+    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
         await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -177,6 +190,16 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink
         var processed = _models.EventsProcessed;
         if (processed == _checkpointedAt)
         {
+            return;
+        }
+
+        // Someone rolled the risk model back behind the loop's last checkpoint: adopt the rollback
+        // instead of overwriting it with the model it replaced.
+        var current = await _registry.GetCurrentVersionAsync(_options.RiskModelId, cancellationToken).ConfigureAwait(false);
+        if (current is { } version && version < _riskVersion)
+        {
+            LearningLoopLog.RolledBack(_logger, _options.RiskModelId, version);
+            await LoadAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -263,18 +286,12 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         var risk = await LoadNewestIntactAsync(_options.RiskModelId, cancellationToken).ConfigureAwait(false);
-        if (risk is not null)
-        {
-            _models.ReplaceRisk(FtrlLogisticRegression.Deserialize(risk.Data.Span));
-            _riskVersion = risk.Info.Version;
-        }
+        _models.ReplaceRisk(risk is null ? new FtrlLogisticRegression(_models.RiskOptions) : FtrlLogisticRegression.Deserialize(risk.Data.Span));
+        _riskVersion = risk?.Info.Version ?? 0;
 
         var sequences = await LoadNewestIntactAsync(_options.SequenceModelId, cancellationToken).ConfigureAwait(false);
-        if (sequences is not null)
-        {
-            _models.ReplaceSequences(MarkovSequenceModel.Deserialize(sequences.Data));
-            _sequenceVersion = sequences.Info.Version;
-        }
+        _models.ReplaceSequences(sequences is null ? new MarkovSequenceModel(_models.SequenceOrder) : MarkovSequenceModel.Deserialize(sequences.Data));
+        _sequenceVersion = sequences?.Info.Version ?? 0;
 
         _checkpointedAt = _models.EventsProcessed;
     }

@@ -22,4 +22,7 @@ internal static partial class LearningLoopLog
 
     [LoggerMessage(6, LogLevel.Information, "The learning loop is disabled (learning.enabled = false).")]
     public static partial void Disabled(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Warning, "Model '{ModelId}' was rolled back to version {Version} in the registry; the learning loop reloads it instead of checkpointing.")]
+    public static partial void RolledBack(ILogger logger, string modelId, long version);
 }

@@ -210,4 +210,41 @@ public sealed class LearningLoopTests : IDisposable
         Assert.Contains("learning.enabled", error.Message, StringComparison.Ordinal);
         await host.Loop.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task A_rollback_is_adopted_by_reload_and_never_overwritten_by_the_next_checkpoint()
+    {
+        await using var host = new LearningHost(_store, _time);
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        var loop = host.Services.GetRequiredService<ILearningLoop>();
+        await host.Loop.StartAsync(CancellationToken.None);
+        await FeedAsync(host.Sink, 100, seed: 7);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 200);
+        await loop.CheckpointAsync();
+        var atVersion1 = host.Models.Risk.PredictFailureProbability(Probe);
+
+        await FeedAsync(host.Sink, 100, seed: 8);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 400);
+        await loop.CheckpointAsync();
+        Assert.Equal(2, await registry.GetCurrentVersionAsync("deployment-risk"));
+        Assert.NotEqual(atVersion1, host.Models.Risk.PredictFailureProbability(Probe));
+
+        await registry.RollbackAsync("deployment-risk", 1);
+        await loop.ReloadAsync();
+        Assert.Equal(atVersion1, host.Models.Risk.PredictFailureProbability(Probe));
+
+        // Roll back again without a reload: the next checkpoint adopts the rollback instead of saving.
+        await FeedAsync(host.Sink, 10, seed: 9);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 420);
+        await loop.CheckpointAsync();
+        var version3 = await registry.GetCurrentVersionAsync("deployment-risk");
+        Assert.Equal(3, version3);
+        await registry.RollbackAsync("deployment-risk", 1);
+        await FeedAsync(host.Sink, 10, seed: 10);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 440);
+        await loop.CheckpointAsync();
+        Assert.Equal(1, await registry.GetCurrentVersionAsync("deployment-risk"));
+        Assert.Equal(atVersion1, host.Models.Risk.PredictFailureProbability(Probe));
+        await host.Loop.StopAsync(CancellationToken.None);
+    }
 }
