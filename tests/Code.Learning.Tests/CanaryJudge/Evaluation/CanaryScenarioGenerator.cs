@@ -18,7 +18,7 @@ internal static class CanaryScenarioGenerator
 {
     public static readonly double[] Magnitudes = [0.05, 0.10, 0.20, 0.50];
 
-    public static List<CanaryScenario> Generate(int seed, int count)
+    public static List<CanaryScenario> Generate(int seed, int count, double noise = 1, int? intervals = null)
     {
         var random = new Random(seed);
         var scenarios = new List<CanaryScenario>(count);
@@ -28,15 +28,20 @@ internal static class CanaryScenarioGenerator
             ScenarioMetric? metric = regression ? (ScenarioMetric)random.Next(3) : null;
             var magnitude = regression ? Magnitudes[(id / 2) % Magnitudes.Length] : 0;
             var shape = (RegressionShape)random.Next(3);
-            scenarios.Add(Generate(random, id, metric, magnitude, shape));
+            scenarios.Add(Generate(random, id, metric, magnitude, shape, noise, intervals));
         }
 
         return scenarios;
     }
 
-    private static CanaryScenario Generate(Random random, int id, ScenarioMetric? regressed, double magnitude, RegressionShape shape)
+    private static CanaryScenario Generate(Random random, int id, ScenarioMetric? regressed, double magnitude, RegressionShape shape, double noise, int? fixedIntervals)
     {
         var intervals = random.Next(2) == 0 ? 60 : 120;
+        if (fixedIntervals is { } count)
+        {
+            intervals = count;
+        }
+
         var nominal = new Dictionary<ScenarioMetric, double>
         {
             [ScenarioMetric.Latency] = Uniform(random, 50, 400),
@@ -65,8 +70,8 @@ internal static class CanaryScenarioGenerator
                     noiseScale = shape == RegressionShape.NoisyStep ? 1.5 : 1;
                 }
 
-                b[t] = Observe(random, metric, level * drift, requests, 1);
-                c[t] = Observe(random, metric, level * drift * (1 + heterogeneity) * (1 + worse), requests, noiseScale);
+                b[t] = Observe(random, metric, level * drift, requests, noise);
+                c[t] = Observe(random, metric, level * drift * (1 + heterogeneity) * (1 + worse), requests, noise * noiseScale);
             }
 
             baseline[metric] = b;
