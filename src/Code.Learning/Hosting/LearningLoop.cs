@@ -211,6 +211,7 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
             metrics["accuracy"] = quality.Accuracy;
             metrics["log_loss"] = quality.LogLoss;
             metrics["brier_score"] = quality.BrierScore;
+            metrics["calibration_error"] = quality.CalibrationError;
         }
 
         var savedRisk = await _registry.SaveAsync(

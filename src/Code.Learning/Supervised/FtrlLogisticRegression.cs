@@ -27,6 +27,7 @@ public sealed class FtrlLogisticRegression
     private const uint FormatMagic = 0x4C525446; // "FTRL"
     private const int FormatVersion = 1;
     private const int MaxFeaturesPerExample = 4096;
+    private const int CalibrationBins = 10;
 
     private readonly double[] _z;
     private readonly double[] _n;
@@ -42,6 +43,8 @@ public sealed class FtrlLogisticRegression
     private double _logLossSum;
     private double _brierSum;
     private long _correct;
+    private readonly double[] _binPredicted = new double[CalibrationBins];
+    private readonly double[] _binObserved = new double[CalibrationBins];
 
     /// <summary>Initializes a new instance of the <see cref="FtrlLogisticRegression"/> class.</summary>
     /// <param name="options">The hyper-parameters; defaults when <see langword="null"/>.</param>
@@ -74,8 +77,8 @@ public sealed class FtrlLogisticRegression
             lock (_writeLock)
             {
                 return _examples == 0
-                    ? new ModelQuality(0, double.NaN, double.NaN, double.NaN)
-                    : new ModelQuality(_examples, _logLossSum / _examples, (double)_correct / _examples, _brierSum / _examples);
+                    ? new ModelQuality(0, double.NaN, double.NaN, double.NaN, double.NaN)
+                    : new ModelQuality(_examples, _logLossSum / _examples, (double)_correct / _examples, _brierSum / _examples, CalibrationError());
             }
         }
     }
@@ -128,6 +131,9 @@ public sealed class FtrlLogisticRegression
             var clipped = Math.Clamp(p, 1e-15, 1 - 1e-15);
             _logLossSum += label ? -Math.Log(clipped) : -Math.Log(1 - clipped);
             _brierSum += (p - y) * (p - y);
+            var bin = Math.Min(CalibrationBins - 1, (int)(p * CalibrationBins));
+            _binPredicted[bin] += p;
+            _binObserved[bin] += y;
             if ((p >= 0.5) == label)
             {
                 _correct++;
@@ -179,6 +185,12 @@ public sealed class FtrlLogisticRegression
             BinaryPrimitives.WriteDoubleLittleEndian(span[60..], _brierSum);
             BinaryPrimitives.WriteInt64LittleEndian(span[68..], _correct);
             BinaryPrimitives.WriteInt32LittleEndian(span[76..], used);
+            for (var b = 0; b < CalibrationBins; b++)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(span[(80 + (b * 16))..], _binPredicted[b]);
+                BinaryPrimitives.WriteDoubleLittleEndian(span[(88 + (b * 16))..], _binObserved[b]);
+            }
+
             var offset = HeaderSize;
             for (var i = 0; i < _n.Length; i++)
             {
@@ -234,6 +246,12 @@ public sealed class FtrlLogisticRegression
         model._brierSum = BinaryPrimitives.ReadDoubleLittleEndian(data[60..]);
         model._correct = BinaryPrimitives.ReadInt64LittleEndian(data[68..]);
         var used = BinaryPrimitives.ReadInt32LittleEndian(data[76..]);
+        for (var b = 0; b < CalibrationBins; b++)
+        {
+            model._binPredicted[b] = BinaryPrimitives.ReadDoubleLittleEndian(data[(80 + (b * 16))..]);
+            model._binObserved[b] = BinaryPrimitives.ReadDoubleLittleEndian(data[(88 + (b * 16))..]);
+        }
+
         if (used < 0 || used > model._n.Length || data.Length != HeaderSize + ((long)used * 20))
         {
             throw new InvalidDataException($"The serialized FTRL model declares {used} slots but holds {data.Length - HeaderSize} bytes of slot data.");
@@ -259,7 +277,19 @@ public sealed class FtrlLogisticRegression
         return model;
     }
 
-    private const int HeaderSize = 80;
+    private const int HeaderSize = 80 + (CalibrationBins * 16);
+
+    /// <summary>Expected calibration error over ten equal-width probability bins of the progressive predictions.</summary>
+    private double CalibrationError()
+    {
+        var total = 0.0;
+        for (var b = 0; b < CalibrationBins; b++)
+        {
+            total += Math.Abs(_binPredicted[b] - _binObserved[b]);
+        }
+
+        return total / _examples;
+    }
 
     private double Margin(ReadOnlySpan<Feature> features)
     {

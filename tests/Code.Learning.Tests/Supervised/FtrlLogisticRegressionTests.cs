@@ -89,6 +89,7 @@ public class FtrlLogisticRegressionTests
         var quality = model.Quality;
         Assert.Equal(60_000, quality.Examples);
         Assert.InRange(quality.LogLoss, 0.3, 0.6);
+        Assert.True(quality.CalibrationError < 0.02, $"progressive calibration error {quality.CalibrationError:F4}");
     }
 
     [Fact]
