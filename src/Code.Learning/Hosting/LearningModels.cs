@@ -15,10 +15,13 @@ namespace Code.Learning.Hosting;
 internal sealed class LearningModels : ILearningModels, IDeploymentRiskModel, IDisposable
 {
     private const int RecentAnomalyCapacity = 100;
+    private const int MaxSessions = 10_000;
 
     private readonly Dictionary<string, RobustZScoreDetector> _detectors = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, AnomalyScore> _latest = new(StringComparer.Ordinal);
     private readonly Queue<MetricAnomaly> _recent = new();
+    private readonly Dictionary<string, string[]> _sessions = new(StringComparer.Ordinal);
+    private readonly Queue<string> _sessionOrder = new();
     private readonly Lock _recentLock = new();
     private readonly FtrlOptions _riskOptions;
     private readonly int _sequenceOrder;
@@ -90,6 +93,9 @@ internal sealed class LearningModels : ILearningModels, IDeploymentRiskModel, ID
                 ArgumentNullException.ThrowIfNull(sequence.Calls);
                 _sequences.Learn(sequence.Calls.ToArray());
                 break;
+            case ToolCallEvent call:
+                LearnCall(call);
+                break;
             case MetricSampleEvent sample:
                 Score(sample, now);
                 break;
@@ -101,6 +107,36 @@ internal sealed class LearningModels : ILearningModels, IDeploymentRiskModel, ID
     }
 
     internal void CountRejected() => Interlocked.Increment(ref _rejected);
+
+    private void LearnCall(ToolCallEvent call)
+    {
+        if (string.IsNullOrEmpty(call.SessionId))
+        {
+            throw new ArgumentException("A tool call event has no session id.", nameof(call));
+        }
+
+        var known = _sessions.TryGetValue(call.SessionId, out var history);
+        history ??= [];
+        _sequences.LearnNext(history, call.Tool);
+
+        var keep = Math.Max(0, _sequenceOrder - 1);
+        var next = history.Length < keep ? new string[history.Length + 1] : new string[keep];
+        if (next.Length > 0)
+        {
+            history.AsSpan(history.Length - (next.Length - 1)).CopyTo(next);
+            next[^1] = call.Tool;
+        }
+
+        _sessions[call.SessionId] = next;
+        if (!known)
+        {
+            _sessionOrder.Enqueue(call.SessionId);
+            while (_sessionOrder.Count > MaxSessions)
+            {
+                _sessions.Remove(_sessionOrder.Dequeue());
+            }
+        }
+    }
 
     private void Score(MetricSampleEvent sample, DateTimeOffset now)
     {

@@ -78,30 +78,37 @@ public sealed class MarkovSequenceModel
             ids.Fill(Start);
             foreach (var symbol in sequence)
             {
-                if (!_symbols.TryGetValue(symbol, out var id))
-                {
-                    id = _symbols.Count < MaxSymbols - 2 ? _symbols.Count + 2 : Unknown;
-                    if (id != Unknown)
-                    {
-                        _symbols.Add(symbol, id);
-                    }
-                }
-
                 ids[..3].CopyTo(ids[1..]);
-                ids[0] = id; // ids[0] is the newest, ids[1] the one before...
-                _tokens++;
-                for (var length = 1; length <= Order; length++)
-                {
-                    var ngram = Pack(ids, length);
-                    var history = Pack(ids[1..], length - 1);
-                    var seen = Increment(_ngrams[length - 1], ngram);
-                    Increment(_histories[length - 1], history);
-                    if (seen == 1)
-                    {
-                        Increment(_followers[length - 1], history);
-                    }
-                }
+                ids[0] = GetOrAddId(symbol); // ids[0] is the newest, ids[1] the one before...
+                Count(ids);
             }
+        }
+    }
+
+    /// <summary>
+    /// Learns one step of a sequence: <paramref name="next"/> following <paramref name="history"/> (for
+    /// tool calls that arrive one at a time). Learning every step of a sequence this way equals
+    /// <see cref="Learn"/> of the whole sequence.
+    /// </summary>
+    /// <param name="history">The symbols before it in the session (only the last order - 1 matter); empty at a session start.</param>
+    /// <param name="next">The symbol.</param>
+    /// <exception cref="ArgumentException">A symbol is null or empty.</exception>
+    public void LearnNext(ReadOnlySpan<string> history, string next)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(next);
+        var take = Math.Min(history.Length, Order - 1);
+        Validate(history[(history.Length - take)..]);
+        lock (_lock)
+        {
+            Span<int> ids = stackalloc int[4];
+            ids.Fill(Start);
+            for (var i = 0; i < take; i++)
+            {
+                ids[i + 1] = GetOrAddId(history[history.Length - 1 - i]);
+            }
+
+            ids[0] = GetOrAddId(next);
+            Count(ids);
         }
     }
 
@@ -245,6 +252,40 @@ public sealed class MarkovSequenceModel
         catch (Exception ex) when (ex is EndOfStreamException or ArgumentOutOfRangeException or IOException)
         {
             throw new InvalidDataException("The serialized sequence model is truncated or malformed.", ex);
+        }
+    }
+
+    private int GetOrAddId(string symbol)
+    {
+        if (_symbols.TryGetValue(symbol, out var id))
+        {
+            return id;
+        }
+
+        if (_symbols.Count >= MaxSymbols - 2)
+        {
+            return Unknown;
+        }
+
+        id = _symbols.Count + 2;
+        _symbols.Add(symbol, id);
+        return id;
+    }
+
+    /// <summary>Counts the n-grams ending at ids[0] (newest first).</summary>
+    private void Count(ReadOnlySpan<int> ids)
+    {
+        _tokens++;
+        for (var length = 1; length <= Order; length++)
+        {
+            var ngram = Pack(ids, length);
+            var history = Pack(ids[1..], length - 1);
+            var seen = Increment(_ngrams[length - 1], ngram);
+            Increment(_histories[length - 1], history);
+            if (seen == 1)
+            {
+                Increment(_followers[length - 1], history);
+            }
         }
     }
 

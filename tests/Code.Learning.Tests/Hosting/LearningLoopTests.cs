@@ -247,4 +247,37 @@ public sealed class LearningLoopTests : IDisposable
         Assert.Equal(atVersion1, host.Models.Risk.PredictFailureProbability(Probe));
         await host.Loop.StopAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task Tool_calls_of_interleaved_sessions_train_like_whole_sessions()
+    {
+        string[] first = ["deploy.plan", "deploy.apply", "deploy.status"];
+        string[] second = ["state.get", "state.put", "state.get", "state.put"];
+        await using var host = new LearningHost(_store, _time, batchSize: 3);
+        await host.Loop.StartAsync(CancellationToken.None);
+        for (var i = 0; i < second.Length; i++)
+        {
+            if (i < first.Length)
+            {
+                await host.Sink.PostAsync(new ToolCallEvent("session-1", first[i]));
+            }
+
+            await host.Sink.PostAsync(new ToolCallEvent("session-2", second[i]));
+        }
+
+        await host.Sink.PostAsync(new ToolCallEvent("", "x"));
+        await host.Loop.StopAsync(CancellationToken.None);
+        Assert.Equal(1, host.Models.EventsRejected);
+
+        var expected = new Code.Learning.Sequences.MarkovSequenceModel(order: 3);
+        expected.Learn(first);
+        expected.Learn(second);
+        foreach (var history in new[] { Array.Empty<string>(), ["deploy.plan"], ["state.get", "state.put"] })
+        {
+            foreach (var next in first.Concat(second).Append("other"))
+            {
+                Assert.Equal(expected.Surprise(history, next), host.Models.ToolSequences.Surprise(history, next));
+            }
+        }
+    }
 }

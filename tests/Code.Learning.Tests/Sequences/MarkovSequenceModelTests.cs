@@ -88,4 +88,25 @@ public class MarkovSequenceModelTests
         Assert.Throws<InvalidDataException>(() => MarkovSequenceModel.Deserialize(bytes.AsMemory(0, bytes.Length - 5)));
         Assert.Throws<InvalidDataException>(() => MarkovSequenceModel.Deserialize(new byte[] { 1, 2, 3 }));
     }
+
+    [Fact]
+    public void Learning_step_by_step_equals_learning_the_whole_sequence()
+    {
+        string[] session = ["plan", "apply", "status", "apply", "status", "rollback"];
+        var whole = new MarkovSequenceModel(order: 3);
+        whole.Learn(session);
+        var steps = new MarkovSequenceModel(order: 3);
+        for (var i = 0; i < session.Length; i++)
+        {
+            steps.LearnNext(session.AsSpan(0, i), session[i]);
+        }
+
+        foreach (var history in new[] { Array.Empty<string>(), ["plan"], ["apply", "status"], ["status", "apply"] })
+        {
+            foreach (var next in Vocabulary)
+            {
+                Assert.Equal(whole.Surprise(history, next), steps.Surprise(history, next));
+            }
+        }
+    }
 }
