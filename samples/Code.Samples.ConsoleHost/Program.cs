@@ -5,10 +5,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// A console host: config.toml (next to the program) and appsettings.json/environment variables
-// configure CODE; the host validates the options at start and prints what it bound.
-var builder = Host.CreateApplicationBuilder(args);
-builder.Configuration.AddCodeToml(Path.Combine(AppContext.BaseDirectory, "config.toml"));
+// A console host: config.toml (next to the program), then appsettings.json, environment variables
+// (Code__core__port=9000) and the command line (--Code:core:port=9000), each overriding the one
+// before, configure CODE. The host validates the options at start and prints what it bound.
+var configuration = new ConfigurationManager();
+configuration.AddCodeToml(Path.Combine(AppContext.BaseDirectory, "config.toml"));
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, Configuration = configuration });
 
 builder.Services.AddCode(builder.Configuration.GetSection(CodeOptions.SectionName));
 

@@ -1,5 +1,6 @@
 using Code.Core.Configuration;
 using Code.Core.Hosting;
+using Code.Core.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public static class CodeServiceCollectionExtensions
         services.AddOptions<CodeOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CodeOptions>, CodeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IStateStore>(StateStoreFactory.Create);
 
         return new CodeBuilder(services);
     }
