@@ -6,20 +6,20 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Code.Experts.Tests.TestDoubles;
 
-/// <summary>Builds a circle the way a host does (AddCode().AddExperts(...)), with a fake clock and an optional store.</summary>
+/// <summary>Builds a circle the way a host does (AddCode().AddExperts(...)), with a fake clock and an in-memory state store (or the one given).</summary>
 internal sealed class CircleHost : IDisposable
 {
     private readonly ServiceProvider _provider;
+    private readonly InMemoryStateStore? _ownedStore;
 
     public CircleHost(Action<IExpertsBuilder> experts, Action<ExpertsOptions>? options = null, IStateStore? store = null, FakeTimeProvider? time = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 2, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(Time);
-        if (store is not null)
-        {
-            services.AddSingleton(store);
-        }
+        _ownedStore = store is null ? new InMemoryStateStore(Time) : null;
+        Store = store ?? _ownedStore!;
+        services.AddSingleton(Store);
 
         services.AddCode().AddExperts(e =>
         {
@@ -39,5 +39,11 @@ internal sealed class CircleHost : IDisposable
 
     public IServiceProvider Services => _provider;
 
-    public void Dispose() => _provider.Dispose();
+    public IStateStore Store { get; }
+
+    public void Dispose()
+    {
+        _provider.Dispose();
+        _ownedStore?.Dispose();
+    }
 }
