@@ -13,7 +13,7 @@ public class ReliabilityLearningTests
     private static ExpertQuestion Release(int i) => ExpertQuestion.Decision($"Promote release {i}?", PromotionDecision.Choices);
 
     /// <summary>Two experts that say hold, one that says promote; the truth will be promote.</summary>
-    private static void Panel(Hosting.IExpertsBuilder e) => e
+    private static void Panel(Code.Experts.Hosting.IExpertsBuilder e) => e
         .AddChatExpert("oracle", ScriptedChatClient.Answering("promote", 0.6))
         .AddChatExpert("x", ScriptedChatClient.Answering("hold", 0.6))
         .AddChatExpert("y", ScriptedChatClient.Answering("hold", 0.6));
