@@ -27,6 +27,7 @@ internal sealed class CircleOfExperts : ICircleOfExperts
     private readonly ReliabilityBook _reliability;
     private readonly ConsultationLedger _ledger;
     private readonly ConsultationCache _cache;
+    private readonly ExpiredEntrySweeper _sweeper;
     private readonly Expert? _chairman;
     private readonly string _circleSignature;
     private readonly Random _random;
@@ -50,6 +51,7 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         _reliability = new ReliabilityBook(store, options, _logger);
         _ledger = new ConsultationLedger(store, _reliability, options, time);
         _cache = new ConsultationCache(store, options, time);
+        _sweeper = new ExpiredEntrySweeper(store, options, time);
         _chairman = options.Chairman is null
             ? null
             : experts.FirstOrDefault(e => string.Equals(e.Name, options.Chairman, StringComparison.OrdinalIgnoreCase))
@@ -217,6 +219,11 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         }
 
         Record(activity, result, result.HasConsensus ? "consensus" : "no_consensus", elapsed);
+        if (_sweeper.TryClaim())
+        {
+            _ = Task.Run(() => StoreCallAsync("sweep of expired entries", () => _sweeper.SweepAsync(CancellationToken.None), CancellationToken.None), CancellationToken.None);
+        }
+
         return result;
     }
 
