@@ -14,11 +14,11 @@ public sealed class OfflineExpertOptions : ChatExpertOptions
     /// <value>The default value is 0.02 (two percentage points).</value>
     public double RollbackErrorRateDelta { get; set; } = 0.02;
 
-    /// <summary>Gets or sets the canary score below which the error-rate expert says hold.</summary>
+    /// <summary>Gets or sets the canary score at or below which the error-rate expert says hold.</summary>
     /// <value>The default value is 0.8.</value>
     public double HoldCanaryScore { get; set; } = 0.8;
 
-    /// <summary>Gets or sets the canary score below which the error-rate expert says rollback.</summary>
+    /// <summary>Gets or sets the canary score at or below which the error-rate expert says rollback.</summary>
     /// <value>The default value is 0.5.</value>
     public double RollbackCanaryScore { get; set; } = 0.5;
 
