@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Code.Core.State;
 using Code.Experts.Aggregation;
 using Code.Experts.Caching;
@@ -7,6 +8,7 @@ using Code.Experts.Diagnostics;
 using Code.Experts.Experts;
 using Code.Experts.PeerReview;
 using Code.Experts.Reliability;
+using Code.Experts.Serialization;
 using Code.Experts.Verdicts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,8 +58,9 @@ internal sealed class CircleOfExperts : ICircleOfExperts
             ? null
             : experts.FirstOrDefault(e => string.Equals(e.Name, options.Chairman, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ArgumentException($"Experts:Chairman names '{options.Chairman}', which is not a registered expert.", nameof(options));
-        _circleSignature = string.Join(
-            ';', experts.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Name}:{e.Weight:R}:{e.ModelId}:{e.RolePrompt?.GetHashCode(StringComparison.Ordinal)}")));
+        // Everything that shapes an answer: names, weights, models, role prompts, timeouts, offline thresholds.
+        // Stable across processes, so hosts sharing a store share the cache.
+        _circleSignature = JsonSerializer.Serialize(experts.Select(e => new { e.Name, Options = (object)e.Options }), ExpertsJson.Options);
 #pragma warning disable CA5394 // Seeded shuffles against position bias, not security.
         _random = options.Seed is { } seed ? new Random(seed) : new Random();
 #pragma warning restore CA5394

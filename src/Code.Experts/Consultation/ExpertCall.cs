@@ -1,3 +1,4 @@
+using System.Globalization;
 using Code.Experts.Experts;
 using Microsoft.Extensions.AI;
 
@@ -82,7 +83,7 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            return Failed(OpinionStatus.TimedOut, $"no reply within the expert's timeout of {expert.Timeout.TotalSeconds:0.###} s");
+            return Failed(OpinionStatus.TimedOut, string.Create(CultureInfo.InvariantCulture, $"no reply within the expert's timeout of {expert.Timeout.TotalSeconds:0.###} s"));
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {

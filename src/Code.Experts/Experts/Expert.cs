@@ -7,6 +7,8 @@ internal sealed class Expert(string name, IChatClient client, ChatExpertOptions 
 {
     public string Name { get; } = name;
 
+    public ChatExpertOptions Options { get; } = options;
+
     public IChatClient Client { get; } = client;
 
     public string? RolePrompt { get; } = options.RolePrompt;

@@ -67,6 +67,33 @@ public class ConsultationCacheTests
     }
 
     [Fact]
+    public async Task Another_circle_with_the_same_experts_over_the_same_store_shares_the_cache_but_changed_thresholds_do_not()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 2, 0, 0, TimeSpan.Zero));
+        using var store = new InMemoryStateStore(time);
+        var question = ExpertQuestion.Decision("Promote?", PromotionDecision.Choices, Evidence.OfNumber(EvidenceNames.ErrorRateDelta, 0.001), Evidence.OfNumber(EvidenceNames.LatencyDeltaPercent, 1));
+        using var first = new CircleHost(e => e.AddOfflineExperts(), store: store, time: time);
+        using var same = new CircleHost(e => e.AddOfflineExperts(), store: store, time: time);
+        using var stricter = new CircleHost(
+            e => e
+                .AddOfflineExpert("offline-error-rate", Code.Experts.Experts.Offline.OfflineExpertKind.ErrorRate, o => o.HoldErrorRateDelta = 0.0001)
+                .AddOfflineExpert("offline-latency", Code.Experts.Experts.Offline.OfflineExpertKind.Latency)
+                .AddOfflineExpert("offline-change-risk", Code.Experts.Experts.Offline.OfflineExpertKind.ChangeRisk),
+            store: store,
+            time: time);
+
+        var original = await first.Circle.ConsultAsync(question);
+        var shared = await same.Circle.ConsultAsync(question);
+        var changed = await stricter.Circle.ConsultAsync(question);
+
+        Assert.True(shared.FromCache);
+        Assert.Equal(original.ConsultationId, shared.ConsultationId);
+        Assert.False(changed.FromCache);
+        Assert.Equal("promote", original.Opinions[0].Answer);
+        Assert.Equal("hold", changed.Opinions[0].Answer);
+    }
+
+    [Fact]
     public async Task No_consensus_is_never_cached()
     {
         var failing = new ScriptedChatClient(_ => throw new InvalidOperationException("down"));
