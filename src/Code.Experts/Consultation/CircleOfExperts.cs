@@ -101,12 +101,12 @@ internal sealed class CircleOfExperts : ICircleOfExperts
 
         var reliabilityTask = StoreCallAsync("reliability read", async () => await _reliability.ReadAsync(Experts, cancellationToken).ConfigureAwait(false), cancellationToken);
         var view = QuestionView.From(question);
-        var verdictMessages = new ExpertRequest(ExpertTasks.Verdict, view);
+        var verdictRequest = ExpertPrompts.Serialize(new ExpertRequest(ExpertTasks.Verdict, view));
         var opinionTasks = new Task<ExpertCall<ParsedVerdict>>[_experts.Count];
         for (var i = 0; i < _experts.Count; i++)
         {
             var expert = _experts[i];
-            var messages = ExpertPrompts.Verdict(expert.RolePrompt, verdictMessages);
+            var messages = ExpertPrompts.Verdict(expert.RolePrompt, verdictRequest);
             opinionTasks[i] = Task.Run(() => AskVerdictAsync(expert, messages, question.Choices, linked.Token, cancellationToken), CancellationToken.None);
         }
 

@@ -17,8 +17,14 @@ internal static class ExpertPrompts
         "Reply with one JSON object and nothing else: {\"ranking\": [labels, best first], \"rationale\": string}. Rank every label exactly once; "
         + "judge the answers on their merit, not on their label or position.";
 
-    public static List<ChatMessage> Verdict(string? rolePrompt, ExpertRequest request)
-        => Build(rolePrompt, "Give your verdict on the question below, using its evidence. " + VerdictFormat, request);
+    public static List<ChatMessage> Verdict(string? rolePrompt, ExpertRequest request) => Verdict(rolePrompt, Serialize(request));
+
+    /// <summary>Builds the verdict messages from a request serialized once for the whole circle.</summary>
+    /// <param name="rolePrompt">The expert's role prompt.</param>
+    /// <param name="requestJson">The serialized <see cref="ExpertRequest"/>.</param>
+    /// <returns>The messages.</returns>
+    public static List<ChatMessage> Verdict(string? rolePrompt, string requestJson)
+        => Build(rolePrompt, "Give your verdict on the question below, using its evidence. " + VerdictFormat, requestJson);
 
     public static List<ChatMessage> PeerReview(string? rolePrompt, ExpertRequest request)
         => Build(rolePrompt, "Other experts answered the question below; their answers are labelled. Rank them from best to worst. " + RankingFormat, request);
@@ -36,9 +42,12 @@ internal static class ExpertPrompts
     public static string Serialize(ExpertRequest request) => JsonSerializer.Serialize(request, ExpertsJson.Options);
 
     private static List<ChatMessage> Build(string? rolePrompt, string instructions, ExpertRequest request)
+        => Build(rolePrompt, instructions, Serialize(request));
+
+    private static List<ChatMessage> Build(string? rolePrompt, string instructions, string requestJson)
         =>
         [
             new(ChatRole.System, (string.IsNullOrWhiteSpace(rolePrompt) ? DefaultRole : rolePrompt.Trim()) + "\n\n" + instructions),
-            new(ChatRole.User, "```json\n" + Serialize(request) + "\n```"),
+            new(ChatRole.User, "```json\n" + requestJson + "\n```"),
         ];
 }
