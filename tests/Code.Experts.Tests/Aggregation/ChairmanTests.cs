@@ -41,6 +41,30 @@ public class ChairmanTests
     }
 
     [Fact]
+    public async Task With_peer_review_the_chairman_sees_each_answers_peer_score()
+    {
+        static ScriptedChatClient Member(string answer) => new(call => Task.FromResult(ScriptedChatClient.Reply(call.Request.Task switch
+        {
+            "peer_review" => "{\"ranking\": [" + string.Join(", ", call.Request.Answers!.OrderBy(a => a.Answer == "rollback" ? 0 : 1).ThenBy(a => a.Label).Select(a => $"\"{a.Label}\"")) + "]}",
+            "synthesis" => ScriptedChatClient.Verdict(call.Request.Answers!.OrderByDescending(a => a.PeerScore).First().Answer, 0.7),
+            _ => ScriptedChatClient.Verdict(answer, 0.8),
+        })));
+        var chair = Member("promote");
+        using var host = new CircleHost(
+            e => e.AddChatExpert("a", Member("rollback")).AddChatExpert("b", Member("promote")).AddChatExpert("chair", chair),
+            o => o.Chairman = "chair");
+
+        var result = await host.Circle.ConsultAsync(Question with { PeerReview = true });
+
+        // Everyone ranks the rollback answer first, so it has the best peer score and the chairman follows it.
+        Assert.Equal(1.0, result.Opinions[0].PeerScore);
+        var shown = chair.Received.Single(c => c.Request.Task == "synthesis").Request.Answers!;
+        Assert.All(shown, a => Assert.NotNull(a.PeerScore));
+        Assert.Equal("rollback", result.Answer);
+        Assert.Equal(3, result.PeerReviews.Count);
+    }
+
+    [Fact]
     public async Task A_failing_chairman_gives_no_consensus_not_a_guess()
     {
         var chair = new ScriptedChatClient(call => call.Request.Task == "synthesis"
