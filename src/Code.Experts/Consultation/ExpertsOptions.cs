@@ -3,8 +3,9 @@ using Code.Experts.Aggregation;
 namespace Code.Experts.Consultation;
 
 /// <summary>
-/// Options of the circle of experts (configuration section <c>Code:Experts</c> when bound; set in code with
-/// <c>IExpertsBuilder.Configure</c>). Validated at start; a bad value fails with the key's name.
+/// Options of the circle of experts (configuration section <c>Experts</c> when bound with
+/// <c>IExpertsBuilder.Configure(configuration.GetSection("Experts"))</c>, or set in code). Validated at start;
+/// a bad value fails with the key's name.
 /// </summary>
 public sealed class ExpertsOptions
 {

@@ -7,7 +7,7 @@ namespace Code.Experts.Consultation;
 
 /// <summary>
 /// Checks <see cref="ExpertsOptions"/> and the registered experts at start-up; each failure names the key
-/// (<c>Experts:Key</c>, which is <c>Code:Experts:Key</c> in appsettings.json) or the expert.
+/// (<c>Experts:Key</c>, as in appsettings.json) or the expert.
 /// </summary>
 internal sealed class ExpertsOptionsValidator(IEnumerable<ExpertRegistration> registrations) : IValidateOptions<ExpertsOptions>
 {

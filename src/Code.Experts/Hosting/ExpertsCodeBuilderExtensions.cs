@@ -107,7 +107,11 @@ public static partial class ExpertsCodeBuilderExtensions
         return builder;
     }
 
-    /// <summary>Binds the circle's options from a configuration section (typically <c>Configuration.GetSection("Code:Experts")</c>).</summary>
+    /// <summary>
+    /// Binds the circle's options from a configuration section (typically <c>Configuration.GetSection("Experts")</c>;
+    /// keep it outside the <c>Code</c> section, whose keys Code.Core checks). A key that matches no option
+    /// fails when the options are first read, so a misspelt key is never silently ignored.
+    /// </summary>
     /// <param name="builder">The experts builder.</param>
     /// <param name="configuration">The section.</param>
     /// <returns>The experts builder.</returns>
@@ -115,7 +119,7 @@ public static partial class ExpertsCodeBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.AddOptions<ExpertsOptions>().Bind(configuration);
+        builder.Services.AddOptions<ExpertsOptions>().Bind(configuration, o => o.ErrorOnUnknownConfiguration = true);
         return builder;
     }
 

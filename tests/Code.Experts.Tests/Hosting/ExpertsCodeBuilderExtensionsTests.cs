@@ -71,11 +71,11 @@ public class ExpertsCodeBuilderExtensionsTests
     public async Task Bad_options_fail_start_with_the_key_name(string key, string value, string message)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Code:Experts:" + key] = value });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Experts:" + key] = value });
         builder.Services.AddCode(o => o.Persistence.Store = "memory").AddExperts(e => e
             .AddOfflineExpert("a", OfflineExpertKind.ErrorRate)
             .AddOfflineExpert("b", OfflineExpertKind.Latency)
-            .Configure(builder.Configuration.GetSection("Code:Experts")));
+            .Configure(builder.Configuration.GetSection("Experts")));
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -113,18 +113,33 @@ public class ExpertsCodeBuilderExtensionsTests
     }
 
     [Fact]
+    public async Task A_misspelt_key_fails_instead_of_being_ignored()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Experts:PerExpertTimeuot"] = "00:00:05" });
+        builder.Services.AddCode(o => o.Persistence.Store = "memory").AddExperts(e => e
+            .AddOfflineExperts()
+            .Configure(builder.Configuration.GetSection("Experts")));
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("PerExpertTimeuot", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Options_bind_from_configuration()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Code:Experts:Aggregation"] = "Majority",
-            ["Code:Experts:PerExpertTimeout"] = "00:00:07",
-            ["Code:Experts:Prices:gpt-x:OutputPerMillionTokens"] = "10.5",
+            ["Experts:Aggregation"] = "Majority",
+            ["Experts:PerExpertTimeout"] = "00:00:07",
+            ["Experts:Prices:gpt-x:OutputPerMillionTokens"] = "10.5",
         });
         builder.Services.AddCode(o => o.Persistence.Store = "memory").AddExperts(e => e
             .AddOfflineExperts()
-            .Configure(builder.Configuration.GetSection("Code:Experts")));
+            .Configure(builder.Configuration.GetSection("Experts")));
         using var host = builder.Build();
         await host.StartAsync();
 
