@@ -92,8 +92,6 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         }
 
         var consultationId = Guid.CreateVersion7(_time.GetUtcNow()).ToString("N");
-        activity?.SetTag("experts.consultation_id", consultationId);
-        activity?.SetTag("experts.aggregation", strategy.ToString());
         activity?.SetTag("experts.count", _experts.Count);
 
         using var deadline = new CancellationTokenSource(_options.ConsultationDeadline, _time);
@@ -405,6 +403,8 @@ internal sealed class CircleOfExperts : ICircleOfExperts
             return;
         }
 
+        activity.SetTag("experts.consultation_id", result.ConsultationId);
+        activity.SetTag("experts.aggregation", StrategyName(result.Aggregation));
         activity.SetTag("experts.outcome", outcome);
         activity.SetTag("experts.answer", result.Answer);
         activity.SetTag("experts.confidence", result.Confidence);

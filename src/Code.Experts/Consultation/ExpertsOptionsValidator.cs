@@ -12,6 +12,7 @@ namespace Code.Experts.Consultation;
 internal sealed class ExpertsOptionsValidator(IEnumerable<ExpertRegistration> registrations) : IValidateOptions<ExpertsOptions>
 {
     private const string Prefix = ExpertsDefaults.SectionName + ":";
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(1);
 
     public ValidateOptionsResult Validate(string? name, ExpertsOptions options)
     {
@@ -19,8 +20,8 @@ internal sealed class ExpertsOptionsValidator(IEnumerable<ExpertRegistration> re
         var failures = new List<string>();
         var experts = registrations.ToList();
 
-        Positive(failures, nameof(options.PerExpertTimeout), options.PerExpertTimeout);
-        Positive(failures, nameof(options.ConsultationDeadline), options.ConsultationDeadline);
+        Timer(failures, nameof(options.PerExpertTimeout), options.PerExpertTimeout);
+        Timer(failures, nameof(options.ConsultationDeadline), options.ConsultationDeadline);
         if (options.CacheTimeToLive < TimeSpan.Zero)
         {
             failures.Add(Invariant($"{Prefix}CacheTimeToLive must be zero (off) or positive; got {options.CacheTimeToLive}."));
@@ -91,9 +92,9 @@ internal sealed class ExpertsOptionsValidator(IEnumerable<ExpertRegistration> re
                 failures.Add(Invariant($"{Prefix}Experts:{expert.Name}:Weight must be a finite number greater than 0; got {expert.Options.Weight}."));
             }
 
-            if (expert.Options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+            if (expert.Options.Timeout is { } timeout)
             {
-                failures.Add(Invariant($"{Prefix}Experts:{expert.Name}:Timeout must be positive; got {timeout}."));
+                Timer(failures, $"Experts:{expert.Name}:Timeout", timeout);
             }
         }
 
@@ -105,6 +106,15 @@ internal sealed class ExpertsOptionsValidator(IEnumerable<ExpertRegistration> re
         if (options.Aggregation == AggregationStrategy.Chairman && options.Chairman is null)
         {
             failures.Add($"{Prefix}Aggregation is Chairman but {Prefix}Chairman names no expert.");
+        }
+    }
+
+    /// <summary>A timeout runs on a timer, which takes at most about 49 days; a day is the sensible ceiling.</summary>
+    private static void Timer(List<string> failures, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero || value > MaxTimer)
+        {
+            failures.Add(Invariant($"{Prefix}{key} must be positive and at most 1 day; got {value}."));
         }
     }
 

@@ -60,6 +60,7 @@ public class ExpertsCodeBuilderExtensionsTests
     [Theory]
     [InlineData("PerExpertTimeout", "00:00:00", "Experts:PerExpertTimeout must be positive")]
     [InlineData("ConsultationDeadline", "-00:00:01", "Experts:ConsultationDeadline must be positive")]
+    [InlineData("PerExpertTimeout", "60.00:00:00", "Experts:PerExpertTimeout must be positive and at most 1 day; got 60.00:00:00")]
     [InlineData("CacheTimeToLive", "-00:00:01", "Experts:CacheTimeToLive must be zero (off) or positive")]
     [InlineData("MinimumOpinions", "0", "Experts:MinimumOpinions must be at least 1; got 0")]
     [InlineData("MinimumOpinionFraction", "1.5", "Experts:MinimumOpinionFraction must be in [0, 1]; got 1.5")]
