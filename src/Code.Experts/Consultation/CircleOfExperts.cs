@@ -6,6 +6,7 @@ using Code.Experts.Aggregation;
 using Code.Experts.Caching;
 using Code.Experts.Diagnostics;
 using Code.Experts.Experts;
+using Code.Experts.Experts.Offline;
 using Code.Experts.PeerReview;
 using Code.Experts.Reliability;
 using Code.Experts.Serialization;
@@ -228,8 +229,23 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         return result;
     }
 
-    public Task<OutcomeReport> ReportOutcomeAsync(string consultationId, string correctAnswer, CancellationToken cancellationToken = default)
-        => _ledger.ReportAsync(consultationId, correctAnswer, cancellationToken);
+    public async Task<OutcomeReport> ReportOutcomeAsync(string consultationId, string correctAnswer, CancellationToken cancellationToken = default)
+    {
+        var (report, applied, truth) = await _ledger.ReportAsync(consultationId, correctAnswer, cancellationToken).ConfigureAwait(false);
+        if (applied is not null)
+        {
+            // The learned offline experts learn from every outcome of the circle, whatever they answered.
+            foreach (var expert in _experts)
+            {
+                if (expert.Client.GetService(typeof(OfflineChatClient)) is OfflineChatClient { Learns: true } learner)
+                {
+                    await learner.LearnAsync(applied.Evidence ?? [], applied.Choices, truth!, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+
+        return report;
+    }
 
     public Task<IReadOnlyList<ExpertReliability>> GetReliabilityAsync(CancellationToken cancellationToken = default)
         => _reliability.ReadAsync(Experts, cancellationToken);

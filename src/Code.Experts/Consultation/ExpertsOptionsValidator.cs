@@ -1,6 +1,7 @@
 using System.Globalization;
 using Code.Experts.Aggregation;
 using Code.Experts.Experts;
+using Code.Experts.Experts.Offline;
 using Microsoft.Extensions.Options;
 
 namespace Code.Experts.Consultation;
@@ -90,6 +91,19 @@ internal sealed class ExpertsOptionsValidator(IEnumerable<ExpertRegistration> re
             if (!(expert.Options.Weight > 0 && double.IsFinite(expert.Options.Weight)))
             {
                 failures.Add(Invariant($"{Prefix}Experts:{expert.Name}:Weight must be a finite number greater than 0; got {expert.Options.Weight}."));
+            }
+
+            if (expert.Options is OfflineExpertOptions offline)
+            {
+                if (offline.MinimumOutcomes < 0)
+                {
+                    failures.Add(Invariant($"{Prefix}Experts:{expert.Name}:MinimumOutcomes must be 0 or more; got {offline.MinimumOutcomes}."));
+                }
+
+                if (!(offline.LearningRate > 0 && offline.LearningRate <= 10))
+                {
+                    failures.Add(Invariant($"{Prefix}Experts:{expert.Name}:LearningRate must be in (0, 10]; got {offline.LearningRate}."));
+                }
             }
 
             if (expert.Options.Timeout is { } timeout)

@@ -65,7 +65,11 @@ public static partial class ExpertsCodeBuilderExtensions
         return Register(builder, name, sp => sp.GetRequiredKeyedService<IChatClient>(serviceKey), configure);
     }
 
-    /// <summary>Adds a built-in rule-based expert that needs no API key (see <see cref="OfflineExpertKind"/>).</summary>
+    /// <summary>
+    /// Adds a built-in expert that needs no API key (see <see cref="OfflineExpertKind"/>): a rule set, or the
+    /// learned expert, whose model lives in the host's <see cref="IStateStore"/> and learns from every outcome
+    /// reported to the circle.
+    /// </summary>
     /// <param name="builder">The experts builder.</param>
     /// <param name="name">The expert's name: 1 to 64 letters, digits, '.', '_' or '-', unique ignoring case.</param>
     /// <param name="kind">Its rule set.</param>
@@ -82,7 +86,11 @@ public static partial class ExpertsCodeBuilderExtensions
 
         var options = new OfflineExpertOptions();
         configure?.Invoke(options);
-        builder.Services.AddSingleton(new ExpertRegistration(name, options, _ => new OfflineChatClient(kind, options)));
+        builder.Services.AddSingleton(new ExpertRegistration(name, options, services => kind == OfflineExpertKind.LearnedOutcome
+            ? new OfflineChatClient(kind, options, name, services.GetService<IStateStore>() is { } store
+                ? new OutcomeModelStore(store, services.GetRequiredService<IOptions<ExpertsOptions>>().Value.StateKeyPrefix)
+                : null)
+            : new OfflineChatClient(kind, options, name)));
         return builder;
     }
 

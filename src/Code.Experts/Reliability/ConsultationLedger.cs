@@ -24,11 +24,17 @@ internal sealed class ConsultationLedger(IStateStore? store, ReliabilityBook boo
         }
 
         var answers = opinions.Where(o => o.IsValid).ToDictionary(o => o.Expert, o => o.Answer!, StringComparer.Ordinal);
-        var record = new ConsultationRecord(question.Choices, answers, time.GetUtcNow() + options.ConsultationRetention);
+        var record = new ConsultationRecord(
+            question.Choices, answers, time.GetUtcNow() + options.ConsultationRetention, Evidence: question.Evidence.Where(e => e.Value is not null).ToArray());
         await store.PutAsync(Key(consultationId), JsonSerializer.SerializeToUtf8Bytes(record, ExpertsJson.Options), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<OutcomeReport> ReportAsync(string consultationId, string correctAnswer, CancellationToken cancellationToken)
+    /// <summary>Marks the consultation reported and updates the reliability of each expert that answered it.</summary>
+    /// <param name="consultationId">The consultation.</param>
+    /// <param name="correctAnswer">The true answer.</param>
+    /// <param name="cancellationToken">Cancels the report until the record is marked.</param>
+    /// <returns>The report, and the record with the true answer when this call applied it.</returns>
+    public async Task<(OutcomeReport Report, ConsultationRecord? Applied, string? Truth)> ReportAsync(string consultationId, string correctAnswer, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(consultationId);
         ArgumentNullException.ThrowIfNull(correctAnswer);
@@ -54,7 +60,7 @@ internal sealed class ConsultationLedger(IStateStore? store, ReliabilityBook boo
             nameof(correctAnswer));
         if (record.Reported)
         {
-            return new OutcomeReport(consultationId, AlreadyReported: true, []);
+            return (new OutcomeReport(consultationId, AlreadyReported: true, []), null, null);
         }
 
         var marked = await stateStore.CompareAndSwapAsync(
@@ -62,7 +68,7 @@ internal sealed class ConsultationLedger(IStateStore? store, ReliabilityBook boo
         if (!marked.Succeeded)
         {
             // Someone else changed the record since we read it: only a concurrent report does that.
-            return new OutcomeReport(consultationId, AlreadyReported: true, []);
+            return (new OutcomeReport(consultationId, AlreadyReported: true, []), null, null);
         }
 
         var updated = new List<ExpertReliability>(record.Answers.Count);
@@ -72,7 +78,7 @@ internal sealed class ConsultationLedger(IStateStore? store, ReliabilityBook boo
             updated.Add(await book.RecordAsync(expert, correct, CancellationToken.None).ConfigureAwait(false));
         }
 
-        return new OutcomeReport(consultationId, AlreadyReported: false, updated);
+        return (new OutcomeReport(consultationId, AlreadyReported: false, updated), record, truth);
     }
 
     private string Key(string consultationId) => options.StateKeyPrefix + "consultations/" + consultationId;

@@ -5,8 +5,10 @@ namespace Code.Experts.Reliability;
 /// <param name="Answers">Each answering expert's answer.</param>
 /// <param name="ExpiresAt">After this, the outcome can no longer be reported.</param>
 /// <param name="Reported">Whether the outcome has been reported.</param>
+/// <param name="Evidence">The numeric evidence, for the learned expert to learn from.</param>
 internal sealed record ConsultationRecord(
     IReadOnlyList<string> Choices,
     IReadOnlyDictionary<string, string> Answers,
     DateTimeOffset ExpiresAt,
-    bool Reported = false);
+    bool Reported = false,
+    IReadOnlyList<Code.Experts.Consultation.Evidence>? Evidence = null);

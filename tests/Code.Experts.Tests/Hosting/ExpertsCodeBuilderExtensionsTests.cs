@@ -91,7 +91,12 @@ public class ExpertsCodeBuilderExtensionsTests
         builder.Services.AddCode(o => o.Persistence.Store = "memory").AddExperts(e => e
             .AddOfflineExpert("Same", OfflineExpertKind.ErrorRate)
             .AddOfflineExpert("same", OfflineExpertKind.Latency, o => o.Weight = -1)
-            .AddChatExpert("slow", ScriptedChatClient.Answering("hold"), o => o.Timeout = TimeSpan.Zero));
+            .AddChatExpert("slow", ScriptedChatClient.Answering("hold"), o => o.Timeout = TimeSpan.Zero)
+            .AddOfflineExpert("learner", OfflineExpertKind.LearnedOutcome, o =>
+            {
+                o.LearningRate = 0;
+                o.MinimumOutcomes = -1;
+            }));
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -99,6 +104,8 @@ public class ExpertsCodeBuilderExtensionsTests
         Assert.Contains("the expert name 'same' is registered twice", error.Message, StringComparison.Ordinal);
         Assert.Contains("Experts:Experts:same:Weight must be a finite number greater than 0; got -1", error.Message, StringComparison.Ordinal);
         Assert.Contains("Experts:Experts:slow:Timeout must be positive", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Experts:Experts:learner:LearningRate must be in (0, 10]; got 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Experts:Experts:learner:MinimumOutcomes must be 0 or more; got -1", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Code.Experts.Consultation;
 using Code.Experts.Serialization;
 using Code.Experts.Verdicts;
 using Microsoft.Extensions.AI;
@@ -8,30 +9,54 @@ using Microsoft.Extensions.AI;
 namespace Code.Experts.Experts.Offline;
 
 /// <summary>
-/// A rule-based expert behind <see cref="IChatClient"/>: it reads the circle's JSON task from the last user
-/// message and answers in the same JSON a model would, deterministically and without a network. It gives a
-/// verdict from its rules, ranks peers by agreement with its own verdict, and as chairman picks the answer
-/// with the most summed confidence.
+/// An offline expert behind <see cref="IChatClient"/>: it reads the circle's JSON task from the last user
+/// message and answers in the same JSON a model would, without a network. The rule kinds are deterministic
+/// over the evidence; the learned kind predicts from a model trained on reported outcomes. As a reviewer it
+/// ranks peers by agreement with its own verdict; as chairman it picks the answer with the most summed
+/// confidence.
 /// </summary>
-internal sealed class OfflineChatClient(OfflineExpertKind kind, OfflineExpertOptions options) : IChatClient
+internal sealed class OfflineChatClient : IChatClient
 {
     private static readonly JsonSerializerOptions AbstainJson = new(ExpertsJson.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never };
 
-    private readonly ChatClientMetadata _metadata = new("code-offline", null, ModelIdOf(kind));
+    private readonly OfflineExpertKind _kind;
+    private readonly OfflineExpertOptions _options;
+    private readonly OutcomeModelStore? _models;
+    private readonly string _name;
+    private readonly ChatClientMetadata _metadata;
+
+    /// <summary>Initializes a new instance of the <see cref="OfflineChatClient"/> class.</summary>
+    /// <param name="kind">The rule set, or <see cref="OfflineExpertKind.LearnedOutcome"/>.</param>
+    /// <param name="options">The thresholds.</param>
+    /// <param name="name">The expert's name: the key of its learned model.</param>
+    /// <param name="models">Where the learned model lives; <see langword="null"/> for the rule kinds (the learned kind then always abstains).</param>
+    public OfflineChatClient(OfflineExpertKind kind, OfflineExpertOptions options, string name = "offline", OutcomeModelStore? models = null)
+    {
+        _kind = kind;
+        _options = options;
+        _name = name;
+        _models = models;
+        _metadata = new ChatClientMetadata("code-offline", null, ModelIdOf(kind));
+    }
+
+    public string Name => _name;
+
+    public bool Learns => _kind == OfflineExpertKind.LearnedOutcome && _models is not null;
 
     public static string ModelIdOf(OfflineExpertKind kind) => kind switch
     {
         OfflineExpertKind.ErrorRate => "offline/error-rate",
         OfflineExpertKind.Latency => "offline/latency",
-        _ => "offline/change-risk",
+        OfflineExpertKind.ChangeRisk => "offline/change-risk",
+        _ => "offline/learned-outcome",
     };
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         cancellationToken.ThrowIfCancellationRequested();
-        var reply = Answer(messages);
-        return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)) { ModelId = _metadata.DefaultModelId });
+        var reply = await AnswerAsync(messages, cancellationToken).ConfigureAwait(false);
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, reply)) { ModelId = _metadata.DefaultModelId };
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -53,11 +78,25 @@ internal sealed class OfflineChatClient(OfflineExpertKind kind, OfflineExpertOpt
             : null;
     }
 
+    /// <summary>Trains the learned model on one reported outcome; nothing for the rule kinds.</summary>
+    /// <param name="evidence">The consultation's evidence.</param>
+    /// <param name="choices">The consultation's choices.</param>
+    /// <param name="truth">The choice that turned out right.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when the model is stored.</returns>
+    public async Task LearnAsync(IReadOnlyList<Evidence> evidence, IReadOnlyList<string> choices, string truth, CancellationToken cancellationToken)
+    {
+        if (Learns)
+        {
+            await _models!.LearnAsync(_name, evidence, choices, truth, _options.LearningRate, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public void Dispose()
     {
     }
 
-    private string Answer(IEnumerable<ChatMessage> messages)
+    private async Task<string> AnswerAsync(IEnumerable<ChatMessage> messages, CancellationToken cancellationToken)
     {
         var last = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text;
         var request = last is null ? null : ReadRequest(last);
@@ -67,38 +106,77 @@ internal sealed class OfflineChatClient(OfflineExpertKind kind, OfflineExpertOpt
         }
 
         var choices = request.Question.Choices ?? [];
-        var own = OfflineRules.Judge(kind, request.Question.Evidence ?? [], options);
+        var evidence = request.Question.Evidence ?? [];
+        var own = _kind == OfflineExpertKind.LearnedOutcome
+            ? await PredictAsync(evidence, choices, cancellationToken).ConfigureAwait(false)
+            : Judge(evidence, choices);
         return request.Task switch
         {
             ExpertTasks.PeerReview => Rank(request.Answers ?? [], own),
             ExpertTasks.Synthesis => Synthesise(request.Answers ?? [], choices),
-            _ => Verdict(own, choices),
+            _ => own.Answer is null ? Abstain(own.Rationale) : Reply(own.Answer, own.Confidence, own.Rationale),
         };
     }
 
-    private static string Verdict(RuleVerdict? own, IReadOnlyList<string> choices)
+    private Judgement Judge(IReadOnlyList<Evidence> evidence, IReadOnlyList<string> choices)
     {
-        if (own is null)
+        var verdict = OfflineRules.Judge(_kind, evidence, _options);
+        if (verdict is null)
         {
-            return Abstain("the evidence this expert reads is missing");
+            return new Judgement(null, 0, "the evidence this expert reads is missing");
         }
 
-        var answer = ChoiceMapper.Map(own.Severity, choices);
+        var answer = ChoiceMapper.Map(verdict.Severity, choices);
         return answer is null
-            ? Abstain($"no choice of {string.Join(", ", choices)} means {own.Severity.ToString().ToLowerInvariant()} ({own.Rationale})")
-            : Reply(answer, own.Confidence, own.Rationale);
+            ? new Judgement(null, 0, $"no choice of {string.Join(", ", choices)} means {verdict.Severity.ToString().ToLowerInvariant()} ({verdict.Rationale})")
+            : new Judgement(answer, verdict.Confidence, verdict.Rationale);
     }
 
-    private static string Rank(IReadOnlyList<LabelledAnswer> answers, RuleVerdict? own)
+    private async Task<Judgement> PredictAsync(IReadOnlyList<Evidence> evidence, IReadOnlyList<string> choices, CancellationToken cancellationToken)
     {
-        // Answers that mean the same as this expert's own verdict first, then by closeness of meaning, then by confidence.
+        if (_models is null)
+        {
+            return new Judgement(null, 0, "no state store is registered, so nothing has been learned");
+        }
+
+        if (choices.Count == 0)
+        {
+            return new Judgement(null, 0, "it learns decisions only, not free text");
+        }
+
+        var model = await _models.ReadAsync(_name, cancellationToken).ConfigureAwait(false);
+        if (model.Outcomes < _options.MinimumOutcomes)
+        {
+            return new Judgement(null, 0, string.Create(CultureInfo.InvariantCulture, $"it has learned from {model.Outcomes} outcomes and answers from {_options.MinimumOutcomes}"));
+        }
+
+        var p = model.Predict(evidence, choices);
+        if (p is null)
+        {
+            return new Judgement(null, 0, "none of the numeric evidence is a feature it has learned");
+        }
+
+        var best = Array.IndexOf(p, p.Max());
+        return new Judgement(
+            choices[best],
+            Math.Round(p[best], 3),
+            string.Create(CultureInfo.InvariantCulture, $"learned from {model.Outcomes} outcomes: P({choices[best]}) = {p[best]:0.000}"));
+    }
+
+    private static string Rank(IReadOnlyList<LabelledAnswer> answers, Judgement own)
+    {
+        // Answers that say what this expert would say first, then by closeness of meaning, then by confidence.
+        var ownSeverity = own.Answer is null ? null : ChoiceMapper.Meaning(own.Answer);
         var ranking = answers
-            .OrderBy(a => own is null ? 0 : Distance(own.Severity, ChoiceMapper.Meaning(a.Answer)))
+            .OrderBy(a => own.Answer is null ? 0
+                : AnswerText.Normalize(a.Answer) == AnswerText.Normalize(own.Answer) ? 0
+                : ownSeverity is { } s && ChoiceMapper.Meaning(a.Answer) is { } other ? Math.Abs((int)s - (int)other)
+                : 3)
             .ThenByDescending(a => a.Confidence)
             .ThenBy(a => a.Label, StringComparer.Ordinal)
             .Select(a => a.Label)
             .ToArray();
-        var rationale = own is null ? "ranked by the answers' own confidence" : $"ranked by agreement with '{own.Severity.ToString().ToLowerInvariant()}', then confidence";
+        var rationale = own.Answer is null ? "ranked by the answers' own confidence" : $"ranked by agreement with '{own.Answer}', then confidence";
         return JsonSerializer.Serialize(new { ranking, rationale }, ExpertsJson.Options);
     }
 
@@ -122,8 +200,6 @@ internal sealed class OfflineChatClient(OfflineExpertKind kind, OfflineExpertOpt
             Math.Round(share, 3),
             string.Create(CultureInfo.InvariantCulture, $"answers {groups[0].Labels} carry {share:P0} of the confidence-weighted support"));
     }
-
-    private static int Distance(Severity own, Severity? other) => other is { } o ? Math.Abs((int)own - (int)o) : 3;
 
     private static ExpertRequest? ReadRequest(string text)
     {
@@ -149,4 +225,7 @@ internal sealed class OfflineChatClient(OfflineExpertKind kind, OfflineExpertOpt
 
     private static string Abstain(string rationale)
         => JsonSerializer.Serialize(new { answer = (string?)null, abstain = true, rationale }, AbstainJson);
+
+    /// <summary>This expert's own view: an answer with its confidence, or an abstention with the reason.</summary>
+    private sealed record Judgement(string? Answer, double Confidence, string Rationale);
 }

@@ -11,4 +11,11 @@ public enum OfflineExpertKind
 
     /// <summary>Scores the size and areas of the change (<c>changed_lines</c>, <c>changed_files</c>, risky words in text evidence).</summary>
     ChangeRisk,
+
+    /// <summary>
+    /// A model, not rules: learns from every reported outcome which choice the numeric evidence points to
+    /// (multinomial logistic regression kept in the state store), and abstains until it has learned from
+    /// <see cref="OfflineExpertOptions.MinimumOutcomes"/> outcomes.
+    /// </summary>
+    LearnedOutcome,
 }

@@ -42,6 +42,14 @@ public sealed class OfflineExpertOptions : ChatExpertOptions
     /// <value>The default value is 0.6.</value>
     public double HoldRiskScore { get; set; } = 0.6;
 
+    /// <summary>Gets or sets how many reported outcomes the learned expert needs before it answers.</summary>
+    /// <value>The default value is 10.</value>
+    public int MinimumOutcomes { get; set; } = 10;
+
+    /// <summary>Gets or sets the learned expert's step size per reported outcome, in (0, 10].</summary>
+    /// <value>The default value is 0.3.</value>
+    public double LearningRate { get; set; } = 0.3;
+
     /// <summary>Gets the words that mark a risky area when found in text evidence.</summary>
     /// <value>The default value is migration, schema, drop, database, auth, security, secret, certificate, payment, config, feature flag, dependency.</value>
     public IList<string> RiskyWords { get; } =
