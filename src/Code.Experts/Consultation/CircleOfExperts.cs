@@ -70,7 +70,10 @@ internal sealed class CircleOfExperts : ICircleOfExperts
 
     public IReadOnlyList<string> Experts { get; }
 
-    public async Task<ConsultationResult> ConsultAsync(ExpertQuestion question, CancellationToken cancellationToken = default)
+    public Task<ConsultationResult> ConsultAsync(ExpertQuestion question, CancellationToken cancellationToken = default)
+        => ConsultWithProgressAsync(question, progress: null, cancellationToken);
+
+    public async Task<ConsultationResult> ConsultWithProgressAsync(ExpertQuestion question, IProgress<ExpertOpinion>? progress, CancellationToken cancellationToken = default)
     {
         QuestionValidator.Validate(question, _options.MaxQuestionCharacters);
         var strategy = question.Aggregation ?? _options.Aggregation;
@@ -106,7 +109,14 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         {
             var expert = _experts[i];
             var messages = ExpertPrompts.Verdict(expert.RolePrompt, verdictRequest);
-            opinionTasks[i] = Task.Run(() => AskVerdictAsync(expert, messages, question.Choices, linked.Token, cancellationToken), CancellationToken.None);
+            opinionTasks[i] = Task.Run(
+                async () =>
+                {
+                    var call = await AskVerdictAsync(expert, messages, question.Choices, linked.Token, cancellationToken).ConfigureAwait(false);
+                    progress?.Report(ToOpinion(expert, call));
+                    return call;
+                },
+                CancellationToken.None);
         }
 
         var calls = await Task.WhenAll(opinionTasks).ConfigureAwait(false);

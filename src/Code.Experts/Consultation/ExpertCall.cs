@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using Code.Experts.Diagnostics;
 using Code.Experts.Experts;
 using Microsoft.Extensions.AI;
 
@@ -30,6 +32,33 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
     public delegate (T? Value, string? Problem) ReplyParser<T>(string reply);
 
     public async Task<ExpertCall<T>> AskAsync<T>(
+        Expert expert,
+        List<ChatMessage> messages,
+        ReplyParser<T> parse,
+        bool ranking,
+        CancellationToken deadline,
+        CancellationToken caller)
+        where T : class
+    {
+        using var activity = ExpertsDiagnostics.ActivitySource.StartActivity(ExpertsDiagnostics.ExpertCallActivityName);
+        activity?.SetTag("experts.expert", expert.Name);
+        activity?.SetTag("experts.task", ranking ? "peer_review" : "verdict");
+        var call = await AskCoreAsync(expert, messages, parse, ranking, deadline, caller).ConfigureAwait(false);
+        if (activity is not null)
+        {
+            activity.SetTag("experts.status", call.Status.ToString());
+            activity.SetTag("experts.repaired", call.Repaired);
+            activity.SetTag("experts.tokens", call.Tokens.TotalTokens);
+            if (call.Status != OpinionStatus.Answered)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, call.Error);
+            }
+        }
+
+        return call;
+    }
+
+    private async Task<ExpertCall<T>> AskCoreAsync<T>(
         Expert expert,
         List<ChatMessage> messages,
         ReplyParser<T> parse,

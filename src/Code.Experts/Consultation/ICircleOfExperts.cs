@@ -22,6 +22,18 @@ public interface ICircleOfExperts
     Task<ConsultationResult> ConsultAsync(ExpertQuestion question, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Consults the circle and reports each expert's opinion as soon as it is in (in completion order), for
+    /// progress notifications on a long consultation. Reported opinions carry no aggregation weight yet;
+    /// the result holds the final ones. A result served from the cache reports nothing.
+    /// </summary>
+    /// <param name="question">The question.</param>
+    /// <param name="progress">Receives each expert's opinion; called from the thread that completed it.</param>
+    /// <param name="cancellationToken">Cancels every pending expert call; the method then throws <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="ArgumentException">The question is malformed; the message names the field.</exception>
+    Task<ConsultationResult> ConsultWithProgressAsync(ExpertQuestion question, IProgress<ExpertOpinion>? progress, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Reports the true answer of a consulted decision, once known: each expert that answered it has its
     /// reliability updated (right: one success, wrong: one failure). A consultation counts once.
     /// </summary>

@@ -15,6 +15,9 @@ internal static class ExpertsDiagnostics
     /// <summary>The name of the activity started for each consultation.</summary>
     public const string ConsultActivityName = "experts.consult";
 
+    /// <summary>The name of the child activity started for each call put to an expert (opinion, ranking, synthesis).</summary>
+    public const string ExpertCallActivityName = "experts.expert_call";
+
     /// <summary>Gets the package's meter.</summary>
     public static Meter Meter { get; } = new(Name, typeof(ExpertsDiagnostics).Assembly.GetName().Version?.ToString());
 

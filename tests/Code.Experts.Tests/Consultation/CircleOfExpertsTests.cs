@@ -323,6 +323,65 @@ public class CircleOfExpertsTests
         Assert.Equal("bump deps", request.Question.Evidence[1].Text);
     }
 
+    [Fact]
+    public async Task Progress_reports_each_opinion_as_it_comes_in()
+    {
+        var release = new TaskCompletionSource<ChatResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = new ScriptedChatClient(_ => release.Task);
+        var progress = new CollectingProgress();
+        using var host = new CircleHost(e => e
+            .AddChatExpert("quick", ScriptedChatClient.Answering("hold"))
+            .AddChatExpert("broken", new ScriptedChatClient(_ => throw new InvalidOperationException("down")))
+            .AddChatExpert("waiting", waiting));
+
+        var consultation = host.Circle.ConsultWithProgressAsync(Promotion, progress);
+        await WaitUntil(() => progress.Count == 2);
+        Assert.False(consultation.IsCompleted);
+        Assert.Equal(["broken", "quick"], progress.Opinions.Select(o => o.Expert).Order());
+        release.SetResult(ScriptedChatClient.Reply(ScriptedChatClient.Verdict("hold", 0.6)));
+        var result = await consultation;
+
+        Assert.Equal(3, progress.Count);
+        Assert.Equal("waiting", progress.Opinions[2].Expert);
+        Assert.Equal(OpinionStatus.Failed, progress.Opinions.Single(o => o.Expert == "broken").Status);
+        Assert.Equal("hold", result.Answer);
+    }
+
+    private sealed class CollectingProgress : IProgress<ExpertOpinion>
+    {
+        private readonly List<ExpertOpinion> _opinions = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (_opinions)
+                {
+                    return _opinions.Count;
+                }
+            }
+        }
+
+        public List<ExpertOpinion> Opinions
+        {
+            get
+            {
+                lock (_opinions)
+                {
+                    return [.. _opinions];
+                }
+            }
+        }
+
+        public void Report(ExpertOpinion value)
+        {
+            lock (_opinions)
+            {
+                _opinions.Add(value);
+            }
+        }
+    }
+
     internal static async Task WaitUntil(Func<bool> condition)
     {
         for (var i = 0; i < 2000 && !condition(); i++)

@@ -98,6 +98,18 @@ public class ExpertsDiagnosticsTests
         }
 
         Assert.Equal("experts.consult", activity.OperationName);
+        List<Activity> calls;
+        lock (activities)
+        {
+            calls = activities.Where(a => a.ParentSpanId == activity.SpanId).ToList();
+        }
+
+        Assert.Equal(["act-a", "act-b"], calls.Select(c => c.GetTagItem("experts.expert")).Order());
+        Assert.All(calls, c =>
+        {
+            Assert.Equal("experts.expert_call", c.OperationName);
+            Assert.Equal("Answered", c.GetTagItem("experts.status"));
+        });
         Assert.Equal("consensus", activity.GetTagItem("experts.outcome"));
         Assert.Equal("hold", activity.GetTagItem("experts.answer"));
         Assert.Equal(2, activity.GetTagItem("experts.count"));
