@@ -261,16 +261,16 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         => _reliability.ReadAsync(Experts, cancellationToken);
 
     private Task<ExpertCall<ParsedVerdict>> AskVerdictAsync(
-        Expert expert, List<Microsoft.Extensions.AI.ChatMessage> messages, IReadOnlyList<string> choices, CancellationToken deadline, CancellationToken caller)
+        Expert expert, List<Microsoft.Extensions.AI.ChatMessage> messages, IReadOnlyList<string> choices, CancellationToken deadline, CancellationToken caller, string task = ExpertTasks.Verdict)
         => _caller.AskAsync(
             expert,
+            task,
             messages,
             reply =>
             {
                 var verdict = VerdictParser.Parse(reply, choices, _options.MaxReplyCharacters);
                 return (verdict.IsUsable ? verdict : null, verdict.Problem);
             },
-            ranking: false,
             deadline,
             caller);
 
@@ -302,13 +302,13 @@ internal sealed class CircleOfExperts : ICircleOfExperts
             var call = Task.Run(
                 () => _caller.AskAsync(
                     expert,
+                    ExpertTasks.PeerReview,
                     messages,
                     reply =>
                     {
                         var problem = RankingParser.TryParse(reply, labelNames, _options.MaxReplyCharacters, out var ranking);
                         return (problem is null ? ranking : null, problem);
                     },
-                    ranking: true,
                     deadline,
                     caller),
                 CancellationToken.None);
@@ -345,7 +345,7 @@ internal sealed class CircleOfExperts : ICircleOfExperts
             ExpertTasks.Synthesis,
             view,
             labels.Select(l => new LabelledAnswer(l.Label, valid[l.Expert].Answer!, valid[l.Expert].Confidence, valid[l.Expert].Rationale, valid[l.Expert].PeerScore)).ToArray());
-        var call = await AskVerdictAsync(chairman, ExpertPrompts.Synthesis(chairman.RolePrompt, request), view.Choices, deadline, caller).ConfigureAwait(false);
+        var call = await AskVerdictAsync(chairman, ExpertPrompts.Synthesis(chairman.RolePrompt, request), view.Choices, deadline, caller, ExpertTasks.Synthesis).ConfigureAwait(false);
         spend.Add((call.ModelId, call.Tokens, chairman.Name));
         return ToOpinion(chairman, call);
     }

@@ -33,16 +33,17 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
 
     public async Task<ExpertCall<T>> AskAsync<T>(
         Expert expert,
+        string task,
         List<ChatMessage> messages,
         ReplyParser<T> parse,
-        bool ranking,
         CancellationToken deadline,
         CancellationToken caller)
         where T : class
     {
+        var ranking = task == Verdicts.ExpertTasks.PeerReview;
         using var activity = ExpertsDiagnostics.ActivitySource.StartActivity(ExpertsDiagnostics.ExpertCallActivityName);
         activity?.SetTag("experts.expert", expert.Name);
-        activity?.SetTag("experts.task", ranking ? "peer_review" : "verdict");
+        activity?.SetTag("experts.task", task);
         var call = await AskCoreAsync(expert, messages, parse, ranking, deadline, caller).ConfigureAwait(false);
         if (activity is not null)
         {

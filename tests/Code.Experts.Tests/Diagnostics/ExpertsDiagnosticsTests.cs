@@ -109,6 +109,7 @@ public class ExpertsDiagnosticsTests
         {
             Assert.Equal("experts.expert_call", c.OperationName);
             Assert.Equal("Answered", c.GetTagItem("experts.status"));
+            Assert.Equal("verdict", c.GetTagItem("experts.task"));
         });
         Assert.Equal("consensus", activity.GetTagItem("experts.outcome"));
         Assert.Equal("hold", activity.GetTagItem("experts.answer"));
