@@ -1,0 +1,76 @@
+using System.Globalization;
+using Code.Experts.Consultation;
+using Code.Experts.Verdicts;
+
+namespace Code.Experts.Aggregation;
+
+/// <summary>
+/// Groups usable opinions by answer (a choice, or free text compared in normalized form) and picks the
+/// answer with the most support under a strategy. Ties that remain after the tie-breaks give no consensus.
+/// </summary>
+internal static class OpinionAggregator
+{
+    private const double Epsilon = 1e-9;
+
+    /// <summary>Computes the weight of one opinion under a strategy.</summary>
+    /// <param name="strategy">The strategy; chairman weighs like weighted.</param>
+    /// <param name="input">The opinion and its expert's weights.</param>
+    /// <returns>The weight.</returns>
+    public static double WeightOf(AggregationStrategy strategy, AggregationInput input) => strategy switch
+    {
+        AggregationStrategy.Majority => 1,
+        AggregationStrategy.ConfidenceWeighted => input.ConfiguredWeight * input.Reliability * input.Opinion.Confidence,
+        _ => input.ConfiguredWeight * input.Reliability,
+    };
+
+    public static AggregationOutcome Aggregate(AggregationStrategy strategy, IReadOnlyList<AggregationInput> inputs)
+    {
+        var weights = inputs.ToDictionary(i => i.Opinion.Expert, i => WeightOf(strategy, i), StringComparer.Ordinal);
+        var groups = inputs
+            .GroupBy(i => AnswerText.Normalize(i.Opinion.Answer!), StringComparer.Ordinal)
+            .Select(g => new Group(
+                g.OrderByDescending(i => weights[i.Opinion.Expert]).First().Opinion.Answer!,
+                g.Sum(i => weights[i.Opinion.Expert]),
+                g.Sum(i => i.Opinion.Confidence),
+                g.Average(i => i.Opinion.PeerScore ?? 0),
+                g.Select(i => i.Opinion.Expert).ToList()))
+            .OrderByDescending(g => g.Support)
+            .ThenByDescending(g => g.ConfidenceSum)
+            .ThenByDescending(g => g.PeerScore)
+            .ToList();
+
+        var total = groups.Sum(g => g.Support);
+        var support = groups
+            .Select(g => new AnswerSupport(g.Answer, g.Support, total > 0 ? g.Support / total : 0, g.Experts))
+            .ToList();
+        if (groups.Count == 0)
+        {
+            return new AggregationOutcome(null, 0, support, weights, "no usable opinion");
+        }
+
+        if (total <= 0)
+        {
+            return new AggregationOutcome(null, 0, support, weights, "every usable opinion has zero weight (zero confidence or reliability)");
+        }
+
+        if (groups.Count > 1 && IsTie(groups[0], groups[1]))
+        {
+            var tied = groups.TakeWhile(g => IsTie(groups[0], g)).Select(g => $"'{g.Answer}'");
+            return new AggregationOutcome(
+                null,
+                0,
+                support,
+                weights,
+                string.Create(CultureInfo.InvariantCulture, $"tie between {string.Join(" and ", tied)} (support {groups[0].Support:0.###} each, same confidence and peer score)"));
+        }
+
+        return new AggregationOutcome(groups[0].Answer, groups[0].Support / total, support, weights, null);
+    }
+
+    private static bool IsTie(Group first, Group other)
+        => Math.Abs(first.Support - other.Support) < Epsilon
+            && Math.Abs(first.ConfidenceSum - other.ConfidenceSum) < Epsilon
+            && Math.Abs(first.PeerScore - other.PeerScore) < Epsilon;
+
+    private sealed record Group(string Answer, double Support, double ConfidenceSum, double PeerScore, List<string> Experts);
+}

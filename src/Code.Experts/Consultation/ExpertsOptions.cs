@@ -1,0 +1,78 @@
+using Code.Experts.Aggregation;
+
+namespace Code.Experts.Consultation;
+
+/// <summary>
+/// Options of the circle of experts (configuration section <c>Experts</c> when bound with
+/// <c>IExpertsBuilder.Configure(configuration.GetSection("Experts"))</c>, or set in code). Validated at start;
+/// a bad value fails with the key's name.
+/// </summary>
+public sealed class ExpertsOptions
+{
+    /// <summary>Gets or sets how long one expert may take for its answer, including the repair re-ask.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan PerExpertTimeout { get; set; } = TimeSpan.FromSeconds(ExpertsDefaults.PerExpertTimeoutSeconds);
+
+    /// <summary>Gets or sets the deadline of a whole consultation; experts still pending then count as timed out.</summary>
+    /// <value>The default value is 90 seconds.</value>
+    public TimeSpan ConsultationDeadline { get; set; } = TimeSpan.FromSeconds(ExpertsDefaults.ConsultationDeadlineSeconds);
+
+    /// <summary>Gets or sets the aggregation used when a question does not name one.</summary>
+    /// <value>The default value is <see cref="AggregationStrategy.Weighted"/>.</value>
+    public AggregationStrategy Aggregation { get; set; } = ExpertsDefaults.Aggregation;
+
+    /// <summary>Gets or sets the expert that synthesises the answer under <see cref="AggregationStrategy.Chairman"/>.</summary>
+    /// <value>The default value is <see langword="null"/> (chairman synthesis unavailable).</value>
+    public string? Chairman { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether experts rank each other's anonymised answers, when a question does not say.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool PeerReview { get; set; }
+
+    /// <summary>
+    /// Gets or sets the least number of usable opinions for a consensus (capped at the number of experts).
+    /// The quorum is the larger of this and <see cref="MinimumOpinionFraction"/> of the experts.
+    /// </summary>
+    /// <value>The default value is 2.</value>
+    public int MinimumOpinions { get; set; } = ExpertsDefaults.MinimumOpinions;
+
+    /// <summary>Gets or sets the least fraction of the experts that must give a usable opinion, in [0, 1].</summary>
+    /// <value>The default value is 0.5.</value>
+    public double MinimumOpinionFraction { get; set; } = ExpertsDefaults.MinimumOpinionFraction;
+
+    /// <summary>Gets or sets how long a result with a consensus answers identical questions; zero turns the cache off.</summary>
+    /// <value>The default value is 5 minutes.</value>
+    public TimeSpan CacheTimeToLive { get; set; } = TimeSpan.FromSeconds(ExpertsDefaults.CacheTimeToLiveSeconds);
+
+    /// <summary>Gets or sets how long a consultation can still receive its outcome.</summary>
+    /// <value>The default value is 30 days.</value>
+    public TimeSpan ConsultationRetention { get; set; } = TimeSpan.FromDays(ExpertsDefaults.ConsultationRetentionDays);
+
+    /// <summary>Gets or sets the longest reply read from an expert; the rest is ignored.</summary>
+    /// <value>The default value is 32768 characters.</value>
+    public int MaxReplyCharacters { get; set; } = ExpertsDefaults.MaxReplyCharacters;
+
+    /// <summary>Gets or sets the largest question (prompt, choices and evidence texts together) accepted.</summary>
+    /// <value>The default value is 65536 characters.</value>
+    public int MaxQuestionCharacters { get; set; } = ExpertsDefaults.MaxQuestionCharacters;
+
+    /// <summary>Gets or sets the alpha of the Beta prior of every expert's reliability.</summary>
+    /// <value>The default value is 1 (with beta 1: a uniform prior, mean 0.5).</value>
+    public double ReliabilityPriorAlpha { get; set; } = ExpertsDefaults.ReliabilityPriorAlpha;
+
+    /// <summary>Gets or sets the beta of the Beta prior of every expert's reliability.</summary>
+    /// <value>The default value is 1.</value>
+    public double ReliabilityPriorBeta { get; set; } = ExpertsDefaults.ReliabilityPriorBeta;
+
+    /// <summary>Gets or sets the seed of the peer-review label shuffle; <see langword="null"/> seeds from the system.</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public int? Seed { get; set; }
+
+    /// <summary>Gets or sets the prefix of every key the circle writes to the state store.</summary>
+    /// <value>The default value is <c>experts/</c>.</value>
+    public string StateKeyPrefix { get; set; } = ExpertsDefaults.StateKeyPrefix;
+
+    /// <summary>Gets the price table, keyed by model id (as reported by the reply or set on the expert).</summary>
+    /// <value>The default value is an empty table (every model free).</value>
+    public IDictionary<string, ModelPrice> Prices { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,9 @@
+using Code.Experts.Reliability;
+
+namespace Code.Experts.Consultation;
+
+/// <summary>The effect of <see cref="ICircleOfExperts.ReportOutcomeAsync"/>.</summary>
+/// <param name="ConsultationId">The consultation.</param>
+/// <param name="AlreadyReported"><see langword="true"/> when an outcome had been reported before; nothing changed then.</param>
+/// <param name="Updated">The experts whose reliability changed, with their new posterior.</param>
+public sealed record OutcomeReport(string ConsultationId, bool AlreadyReported, IReadOnlyList<ExpertReliability> Updated);

@@ -1,0 +1,14 @@
+namespace Code.Experts.Reliability;
+
+/// <summary>What the circle keeps of a consultation until its outcome is reported: who answered what.</summary>
+/// <param name="Choices">The question's choices (empty for free text).</param>
+/// <param name="Answers">Each answering expert's answer.</param>
+/// <param name="ExpiresAt">After this, the outcome can no longer be reported.</param>
+/// <param name="Reported">Whether the outcome has been reported.</param>
+/// <param name="Evidence">The numeric evidence, for the learned expert to learn from.</param>
+internal sealed record ConsultationRecord(
+    IReadOnlyList<string> Choices,
+    IReadOnlyDictionary<string, string> Answers,
+    DateTimeOffset ExpiresAt,
+    bool Reported = false,
+    IReadOnlyList<Code.Experts.Consultation.Evidence>? Evidence = null);
