@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using Code.Learning.Diagnostics;
 using Code.Learning.Statistics;
 
 namespace Code.Learning.CanaryJudge;
@@ -19,6 +20,7 @@ internal sealed class MannWhitneyCanaryJudge : ICanaryJudge
     {
         ArgumentNullException.ThrowIfNull(request);
         Validate(request);
+        using var activity = LearningDiagnostics.ActivitySource.HasListeners() ? LearningDiagnostics.ActivitySource.StartActivity("code.learning.canary_judge") : null;
 
         var results = new CanaryMetricResult[request.Metrics.Count];
         for (var i = 0; i < results.Length; i++)
@@ -26,7 +28,10 @@ internal sealed class MannWhitneyCanaryJudge : ICanaryJudge
             results[i] = JudgeMetric(request.Metrics[i]);
         }
 
-        return Score(request, results);
+        var judgment = Score(request, results);
+        activity?.SetTag("code.canary.score", judgment.Score);
+        activity?.SetTag("code.canary.verdict", judgment.Verdict.ToString());
+        return judgment;
     }
 
     internal CanaryMetricResult JudgeMetric(CanaryMetricSamples samples)

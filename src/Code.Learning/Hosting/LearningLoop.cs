@@ -136,6 +136,7 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
     /// <summary>Writes the models that changed since the last checkpoint to the registry.</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
+        using var activity = LearningDiagnostics.ActivitySource.HasListeners() ? LearningDiagnostics.ActivitySource.StartActivity("code.learning.checkpoint") : null;
         await _checkpointGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -147,6 +148,7 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             LearningLoopLog.CheckpointFailed(_logger, ex);
         }
         finally
