@@ -16,13 +16,21 @@ public class HotPathAllocationTests
             action(); // warm up: tiered JIT and lazy initialization
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        // The least of three runs: a hot path that allocates does so in every run, while a one-off
+        // allocation by the runtime (tiering, lazy initialization) shows in one run at most.
+        var least = long.MaxValue;
+        for (var run = 0; run < 3; run++)
         {
-            action();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                action();
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return least;
     }
 
     [Fact]

@@ -109,14 +109,21 @@ public class FtrlLogisticRegressionTests
             warm += model.Predict(features);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // The least of three runs: a Predict that allocates would do so in every run.
+        var least = long.MaxValue;
         var sum = 0.0;
-        for (var i = 0; i < 10_000; i++)
+        for (var run = 0; run < 3; run++)
         {
-            sum += model.Predict(features);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                sum += model.Predict(features);
+            }
+
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, least);
         Assert.True(sum > 5000 && warm > 2500);
     }
 
