@@ -10,7 +10,7 @@ internal sealed class LearningHost : IAsyncDisposable
 {
     private readonly ServiceProvider _provider;
 
-    public LearningHost(IStateStore store, FakeTimeProvider time, int batchSize = 32, int checkpointSeconds = 300, bool enabled = true)
+    public LearningHost(IStateStore store, FakeTimeProvider time, int batchSize = 32, int checkpointSeconds = 300, bool enabled = true, int queueCapacity = 10_000)
     {
         var services = new ServiceCollection();
         services.AddSingleton(store);
@@ -20,6 +20,7 @@ internal sealed class LearningHost : IAsyncDisposable
             o.Learning.BatchSize = batchSize;
             o.Learning.ModelUpdateInterval = checkpointSeconds;
             o.Learning.Enabled = enabled;
+            o.Learning.EventQueueCapacity = queueCapacity;
         }).AddLearning(o => o.RiskModelHashBits = 12);
         _provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

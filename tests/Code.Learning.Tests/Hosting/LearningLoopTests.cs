@@ -280,4 +280,25 @@ public sealed class LearningLoopTests : IDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task The_queue_is_bounded_by_event_queue_capacity()
+    {
+        await using var host = new LearningHost(_store, _time, queueCapacity: 3);
+
+        // Not started yet: nothing drains the queue.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True(host.Sink.TryPost(new MetricSampleEvent("m", i)));
+        }
+
+        Assert.False(host.Sink.TryPost(new MetricSampleEvent("m", 3)));
+        var waiting = host.Sink.PostAsync(new MetricSampleEvent("m", 4)).AsTask();
+        Assert.False(waiting.IsCompleted);
+
+        await host.Loop.StartAsync(CancellationToken.None);
+        await waiting;
+        await host.Loop.StopAsync(CancellationToken.None);
+        Assert.Equal(4, host.Models.EventsProcessed);
+    }
 }
