@@ -255,14 +255,33 @@ public sealed class JsonRpcConnectionTests
     [Fact]
     public async Task Pending_requests_fail_when_the_peer_goes_away()
     {
+        var (silentPeer, b) = MessageTransports.CreatePipePair();
+        await using var client = new JsonRpcConnection(b, new JsonRpcRouter());
+        client.Start();
+        ValueTask<JsonRpcResponse> call = client.SendRequestAsync("hang", ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        await silentPeer.Output.CompleteAsync();
+        await Assert.ThrowsAsync<IOException>(async () => await call);
+        await Assert.ThrowsAsync<IOException>(async () => await client.SendRequestAsync("late", ReadOnlyMemory<byte>.Empty, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Disposing_a_server_answers_its_running_requests_as_shutting_down()
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var (a, b) = MessageTransports.CreatePipePair();
-        var router = new JsonRpcRouter().Map("hang", static context => new ValueTask(Task.Delay(Timeout.Infinite, context.CancellationToken)));
+        var router = new JsonRpcRouter().Map("hang", context =>
+        {
+            started.SetResult();
+            return new ValueTask(Task.Delay(Timeout.Infinite, context.CancellationToken));
+        });
         var server = new JsonRpcConnection(a, router);
         await using var client = new JsonRpcConnection(b, new JsonRpcRouter());
         server.Start();
         client.Start();
         ValueTask<JsonRpcResponse> call = client.SendRequestAsync("hang", ReadOnlyMemory<byte>.Empty, CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(20));
         await server.DisposeAsync();
-        await Assert.ThrowsAsync<IOException>(async () => await call);
+        var error = await Assert.ThrowsAsync<JsonRpcException>(async () => await call);
+        Assert.Equal(JsonRpcErrorCodes.ShuttingDown, error.Code);
     }
 }
