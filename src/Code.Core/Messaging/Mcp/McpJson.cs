@@ -13,6 +13,7 @@ internal static class McpJson
     public static readonly JsonTypeInfo<DiscoverResult> DiscoverResult = Get<DiscoverResult>();
     public static readonly JsonTypeInfo<ListToolsResult> ListToolsResult = Get<ListToolsResult>();
     public static readonly JsonTypeInfo<CallToolResult> CallToolResult = Get<CallToolResult>();
+    public static readonly JsonTypeInfo<ContentBlock> ContentBlock = Get<ContentBlock>();
     public static readonly JsonTypeInfo<ProgressNotificationParams> ProgressNotificationParams = Get<ProgressNotificationParams>();
     public static readonly JsonTypeInfo<Implementation> Implementation = Get<Implementation>();
     public static readonly JsonTypeInfo<UnsupportedProtocolVersionErrorData> UnsupportedProtocolVersionErrorData = Get<UnsupportedProtocolVersionErrorData>();

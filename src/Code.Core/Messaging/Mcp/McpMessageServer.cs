@@ -232,13 +232,13 @@ public sealed class McpMessageServer
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not JsonRpcException)
         {
-            context.SetResult(ErrorResult(entry.Tool.Name, ex), McpJson.CallToolResult);
+            CallToolResultWriter.Write(context.ResultWriter, ErrorResult(entry.Tool.Name, ex));
             return ValueTask.CompletedTask;
         }
 
         if (pending.IsCompletedSuccessfully)
         {
-            context.SetResult(pending.Result, McpJson.CallToolResult);
+            CallToolResultWriter.Write(context.ResultWriter, pending.Result);
             return ValueTask.CompletedTask;
         }
 
@@ -257,7 +257,7 @@ public sealed class McpMessageServer
             result = ErrorResult(entry.Tool.Name, ex);
         }
 
-        context.SetResult(result, McpJson.CallToolResult);
+        CallToolResultWriter.Write(context.ResultWriter, result);
     }
 
     private static CallToolResult ErrorResult(string tool, Exception ex) => new()
