@@ -27,6 +27,7 @@ namespace Code.Core.Messaging;
 public sealed partial class JsonRpcConnection : IAsyncDisposable
 {
     private const int MaxPooledContexts = 1024;
+    private const int MaxUnfinishedReadLoopWrites = 256;
 
     private readonly PipeReader _input;
     private readonly JsonRpcRouter _router;
@@ -211,6 +212,8 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
         }
 
         await _input.CompleteAsync().ConfigureAwait(false);
+        _draining = true;
+        await FlushReadLoopWritesAsync().ConfigureAwait(false);
         await DrainAsync().ConfigureAwait(false);
         _closed = true;
         FailPendingRequests();
@@ -460,7 +463,10 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
         batch?.AddPending();
         RequestLane lane = _lanes[(int)route.Lane];
         Interlocked.Increment(ref _outstanding);
-        switch (lane.TryAdmit(context, wantWaiter: false, out _))
+        // A batch is parsed in one pass and cannot stop half-way to wait: its members queue even over capacity
+        // (a batch is bounded by MaxBatchSize) unless the lane rejects.
+        bool force = batch is not null && lane.Policy == BackPressurePolicy.Wait;
+        switch (lane.TryAdmit(context, wantWaiter: false, out _, force))
         {
             case LaneAdmission.RunNow:
                 RunHandler(context, lane, onReadLoop: true);
@@ -785,9 +791,26 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Flushes what the read loop wrote. The read loop does not wait for a slow peer to take its output (two engines
+    /// both waiting on their output would never read again); it only waits once it holds too many unfinished writes.
+    /// Requests stay bounded meanwhile: a request keeps its lane slot until its response is written.
+    /// </summary>
     private async ValueTask FlushReadLoopWritesAsync()
     {
-        if (_readLoopWrites.Count > 0)
+        ValueTask flush = _output.FlushAsync();
+        if (!flush.IsCompletedSuccessfully)
+        {
+            _readLoopWrites.Add(flush.AsTask());
+        }
+
+        if (_readLoopWrites.Count == 0)
+        {
+            return;
+        }
+
+        _readLoopWrites.RemoveAll(static t => t.IsCompletedSuccessfully);
+        if (_readLoopWrites.Count > MaxUnfinishedReadLoopWrites || _draining)
         {
             foreach (Task write in _readLoopWrites)
             {
@@ -796,8 +819,6 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
 
             _readLoopWrites.Clear();
         }
-
-        await _output.FlushAsync().ConfigureAwait(false);
     }
 
     private void CancelIncoming(ReadOnlySequence<byte> parameters, JsonTokenType kind)

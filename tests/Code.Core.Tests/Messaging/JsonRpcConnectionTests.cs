@@ -284,4 +284,35 @@ public sealed class JsonRpcConnectionTests
         var error = await Assert.ThrowsAsync<JsonRpcException>(async () => await call);
         Assert.Equal(JsonRpcErrorCodes.ShuttingDown, error.Code);
     }
+
+    [Fact]
+    public async Task Two_engines_flooding_each_other_with_large_messages_do_not_deadlock()
+    {
+        string big = new('z', 200_000);
+        var router = new JsonRpcRouter().Map("big", context =>
+        {
+            context.SetResult(big, TestJsonContext.Default.String);
+            return ValueTask.CompletedTask;
+        });
+        var (a, b) = MessageTransports.CreatePipePair();
+        await using var left = new JsonRpcConnection(a, router);
+        await using var right = new JsonRpcConnection(b, router);
+        left.Start();
+        right.Start();
+        byte[] payload = Encoding.UTF8.GetBytes("[\"" + big + "\"]");
+        var calls = new List<Task>();
+        for (int i = 0; i < 20; i++)
+        {
+            calls.Add(Call(left));
+            calls.Add(Call(right));
+        }
+
+        await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(60));
+
+        async Task Call(JsonRpcConnection connection)
+        {
+            using JsonRpcResponse response = await connection.SendRequestAsync("big", payload, CancellationToken.None);
+            Assert.Equal(big.Length + 2, response.Result.Length);
+        }
+    }
 }

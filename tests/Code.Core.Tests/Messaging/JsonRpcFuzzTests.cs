@@ -39,7 +39,8 @@ public sealed class JsonRpcFuzzTests
         var expected = new HashSet<string>(StringComparer.Ordinal);
         var answered = new Dictionary<string, int>(StringComparer.Ordinal);
         int responses = 0;
-        Task reading = Task.Run(() => ReadRepliesAsync(client.Input, answered, () => responses++));
+        var allRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task reading = Task.Run(() => ReadRepliesAsync(client.Input, answered, () => responses++, allRead));
 
         var chunk = new ArrayBufferWriter<byte>(1 << 16);
         int mutated = 0;
@@ -83,13 +84,20 @@ public sealed class JsonRpcFuzzTests
             }
         }
 
-        Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":\"final\",\"method\":\"ping\"}\n", chunk);
+        // Control traffic overtakes queued tool calls, so one ping does not mark the end: once the first one is
+        // answered every frame has been read, and once nothing is pending every response has been written; a
+        // second ping then comes after all of them.
+        Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":\"read-all\",\"method\":\"ping\"}\n", chunk);
         await WriteInPiecesAsync(random, client.Output, chunk.WrittenMemory);
+        await allRead.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(SpinWait.SpinUntil(() => connection.PendingWork == 0, TimeSpan.FromSeconds(60)));
+        await client.Output.WriteAsync(Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":\"final\",\"method\":\"ping\"}\n"));
         await reading.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.False(connection.Completion.IsCompleted, "The connection stopped.");
         Assert.True(mutated > FrameCount / 2);
         Assert.Equal(1, answered.GetValueOrDefault("\"final\""));
+        Assert.Equal(1, answered.GetValueOrDefault("\"read-all\""));
         foreach (string id in expected)
         {
             Assert.True(answered.TryGetValue(id, out int count) && count == 1, $"Request {id} got {answered.GetValueOrDefault(id)} responses.");
@@ -99,7 +107,7 @@ public sealed class JsonRpcFuzzTests
         Assert.True(responses >= expected.Count);
     }
 
-    private static async Task ReadRepliesAsync(PipeReader input, Dictionary<string, int> answered, Action onResponse)
+    private static async Task ReadRepliesAsync(PipeReader input, Dictionary<string, int> answered, Action onResponse, TaskCompletionSource allRead)
     {
         while (true)
         {
@@ -120,6 +128,11 @@ public sealed class JsonRpcFuzzTests
                     string id = reply.GetProperty("id").GetRawText();
                     answered[id] = answered.GetValueOrDefault(id) + 1;
                     onResponse();
+                    if (id == "\"read-all\"")
+                    {
+                        allRead.SetResult();
+                    }
+
                     if (id == "\"final\"")
                     {
                         return;

@@ -70,8 +70,11 @@ internal sealed class RequestLane
         }
     }
 
-    /// <summary>Admits a request. When the queue is full and <paramref name="waiter"/> is wanted, returns a task that completes when room is made.</summary>
-    public LaneAdmission TryAdmit(JsonRpcRequestContext context, bool wantWaiter, out Task? waiter)
+    /// <summary>
+    /// Admits a request. When the queue is full and <paramref name="wantWaiter"/> is set, returns a task that completes
+    /// when room is made; <paramref name="force"/> queues it even over capacity (members of a batch, which is bounded).
+    /// </summary>
+    public LaneAdmission TryAdmit(JsonRpcRequestContext context, bool wantWaiter, out Task? waiter, bool force = false)
     {
         waiter = null;
         lock (_gate)
@@ -83,7 +86,7 @@ internal sealed class RequestLane
             }
 
             // An empty queue always takes one request, so a message larger than the capacity still gets through.
-            if (_queue.Count == 0 || _queuedBytes + context.Size <= _options.QueueCapacityBytes)
+            if (force || _queue.Count == 0 || _queuedBytes + context.Size <= _options.QueueCapacityBytes)
             {
                 _queue.Enqueue(context);
                 _queuedBytes += context.Size;

@@ -9,13 +9,23 @@ namespace Code.Core.Messaging.Transports;
 /// </summary>
 public static class MessageTransports
 {
-    /// <summary>Creates two connected in-memory endpoints: what one writes, the other reads.</summary>
-    /// <param name="options">Options of both pipes (buffer thresholds, schedulers); <see langword="null"/> for the defaults.</param>
+    private static readonly PipeOptions DefaultPipeOptions = new(
+        pauseWriterThreshold: 2 * MessagingDefaults.MaxMessageSize,
+        resumeWriterThreshold: MessagingDefaults.MaxMessageSize,
+        useSynchronizationContext: false);
+
+    /// <summary>
+    /// Creates two connected in-memory endpoints: what one writes, the other reads. A connection consumes a message
+    /// only once it is complete, so a pipe's pause threshold must exceed the largest message; by default writers pause
+    /// at 2 MiB of unread bytes (twice the default <c>memory.max_message_size</c>) and resume at 1 MiB.
+    /// </summary>
+    /// <param name="options">Options of both pipes (thresholds, schedulers); <see langword="null"/> for the defaults above.</param>
     /// <returns>The two endpoints.</returns>
     public static (IDuplexPipe First, IDuplexPipe Second) CreatePipePair(PipeOptions? options = null)
     {
-        var forward = new Pipe(options ?? PipeOptions.Default);
-        var backward = new Pipe(options ?? PipeOptions.Default);
+        options ??= DefaultPipeOptions;
+        var forward = new Pipe(options);
+        var backward = new Pipe(options);
         return (new DuplexPipe(backward.Reader, forward.Writer), new DuplexPipe(forward.Reader, backward.Writer));
     }
 
