@@ -56,6 +56,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     private volatile bool _draining;
     private volatile bool _closed;
     private JsonRpcRequestContext? _blocked;
+    private int _readLoopThread;
     private RequestLane? _blockedLane;
 
     /// <summary>Initializes a new connection; call <see cref="Start"/> to begin reading.</summary>
@@ -156,7 +157,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         PendingRequest pending = BeginRequest(cancellationToken);
-        ValueTask write = _output.WriteAsync(new RawCallMessage(pending.Id, method, parameters), flush: true);
+        ValueTask write = _output.WriteAsync(new RawCallMessage(pending.Id, method, parameters), flush: !IsOnReadLoop);
         return EndRequest(pending, write);
     }
 
@@ -173,7 +174,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(typeInfo);
         PendingRequest pending = BeginRequest(cancellationToken);
-        ValueTask write = _output.WriteAsync(new TypedCallMessage<TParams>(pending.Id, method, parameters, typeInfo), flush: true);
+        ValueTask write = _output.WriteAsync(new TypedCallMessage<TParams>(pending.Id, method, parameters, typeInfo), flush: !IsOnReadLoop);
         return EndRequest(pending, write);
     }
 
@@ -184,7 +185,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     public ValueTask SendNotificationAsync(string method, ReadOnlyMemory<byte> parameters)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
-        return _output.WriteAsync(new RawCallMessage(null, method, parameters), flush: true);
+        return _output.WriteAsync(new RawCallMessage(null, method, parameters), flush: !IsOnReadLoop);
     }
 
     /// <summary>Sends a notification whose params are serialized straight into the transport.</summary>
@@ -197,8 +198,15 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(typeInfo);
-        return _output.WriteAsync(new TypedCallMessage<TParams>(null, method, parameters, typeInfo), flush: true);
+        return _output.WriteAsync(new TypedCallMessage<TParams>(null, method, parameters, typeInfo), flush: !IsOnReadLoop);
     }
+
+    /// <summary>
+    /// Gets a value indicating whether the caller runs inside the read loop's processing of a buffer (a handler before
+    /// its first await, or a response continuation). Writes made there skip their flush: the read loop flushes once
+    /// when the buffer is done, so a burst of calls made from continuations reaches the peer as one write.
+    /// </summary>
+    private bool IsOnReadLoop => Volatile.Read(ref _readLoopThread) == Environment.CurrentManagedThreadId;
 
     private async Task RunAsync()
     {
@@ -231,7 +239,17 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
             }
 
             ReadOnlySequence<byte> buffer = result.Buffer;
-            bool stoppedEarly = ProcessBuffer(ref buffer, result.IsCompleted);
+            Volatile.Write(ref _readLoopThread, Environment.CurrentManagedThreadId);
+            bool stoppedEarly;
+            try
+            {
+                stoppedEarly = ProcessBuffer(ref buffer, result.IsCompleted);
+            }
+            finally
+            {
+                Volatile.Write(ref _readLoopThread, 0);
+            }
+
             if (stoppedEarly)
             {
                 _input.AdvanceTo(buffer.Start);

@@ -196,6 +196,22 @@ public sealed class RequestLaneTests
     }
 
     [Fact]
+    public async Task Notification_sent_before_a_handlers_first_await_reaches_the_peer_while_it_still_runs()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var router = new JsonRpcRouter().Map("long", async context =>
+        {
+            await context.Connection.SendNotificationAsync("started", ReadOnlyMemory<byte>.Empty);
+            await gate.Task;
+        });
+        await using var peer = RawPeer.Start(router);
+        await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":1,"method":"long"}""");
+        Assert.Equal("started", (await peer.ReadAsync()).GetProperty("method").GetString());
+        gate.SetResult();
+        Assert.Equal(1, (await peer.ReadAsync()).GetProperty("id").GetInt32());
+    }
+
+    [Fact]
     public async Task Client_cancellation_fails_the_call_and_cancels_the_peer_handler()
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
