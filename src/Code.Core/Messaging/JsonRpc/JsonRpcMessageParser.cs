@@ -14,7 +14,8 @@ internal static class JsonRpcMessageParser
         MessageProblem problem = MessageProblem.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("jsonrpc"u8))
+            MemberName member = Identify(ref reader);
+            if (member == MemberName.JsonRpc)
             {
                 reader.Read();
                 message.HasVersion = true;
@@ -24,7 +25,7 @@ internal static class JsonRpcMessageParser
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals("id"u8))
+            else if (member == MemberName.Id)
             {
                 reader.Read();
                 message.HasId = true;
@@ -35,7 +36,7 @@ internal static class JsonRpcMessageParser
                     reader.Skip();
                 }
             }
-            else if (reader.ValueTextEquals("method"u8))
+            else if (member == MemberName.Method)
             {
                 reader.Read();
                 message.HasMethod = true;
@@ -57,19 +58,19 @@ internal static class JsonRpcMessageParser
                     }
                 }
             }
-            else if (reader.ValueTextEquals("params"u8))
+            else if (member == MemberName.Params)
             {
                 reader.Read();
                 message.ParamsKind = reader.TokenType;
                 ReadRange(ref reader, out message.ParamsStart, out message.ParamsLength);
             }
-            else if (reader.ValueTextEquals("result"u8))
+            else if (member == MemberName.Result)
             {
                 reader.Read();
                 message.HasResult = true;
                 ReadRange(ref reader, out message.ResultStart, out message.ResultLength);
             }
-            else if (reader.ValueTextEquals("error"u8))
+            else if (member == MemberName.Error)
             {
                 reader.Read();
                 message.HasError = true;
@@ -88,6 +89,33 @@ internal static class JsonRpcMessageParser
         }
 
         message.Problem = problem;
+    }
+
+    /// <summary>Names the member the reader is on: by length and first byte when unescaped (the usual case), else by comparison.</summary>
+    private static MemberName Identify(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return reader.ValueTextEquals("jsonrpc"u8) ? MemberName.JsonRpc
+                : reader.ValueTextEquals("id"u8) ? MemberName.Id
+                : reader.ValueTextEquals("method"u8) ? MemberName.Method
+                : reader.ValueTextEquals("params"u8) ? MemberName.Params
+                : reader.ValueTextEquals("result"u8) ? MemberName.Result
+                : reader.ValueTextEquals("error"u8) ? MemberName.Error
+                : MemberName.Other;
+        }
+
+        ReadOnlySpan<byte> name = reader.ValueSpan;
+        return name.Length switch
+        {
+            2 when name.SequenceEqual("id"u8) => MemberName.Id,
+            5 when name.SequenceEqual("error"u8) => MemberName.Error,
+            6 when name[0] == (byte)'m' && name.SequenceEqual("method"u8) => MemberName.Method,
+            6 when name[0] == (byte)'p' && name.SequenceEqual("params"u8) => MemberName.Params,
+            6 when name[0] == (byte)'r' && name.SequenceEqual("result"u8) => MemberName.Result,
+            7 when name.SequenceEqual("jsonrpc"u8) => MemberName.JsonRpc,
+            _ => MemberName.Other,
+        };
     }
 
     private static MessageProblem Classify(in ParsedMessage message)
@@ -123,4 +151,16 @@ internal static class JsonRpcMessageParser
         reader.Skip();
         length = reader.BytesConsumed - start;
     }
+}
+
+/// <summary>The members of a JSON-RPC message the parser knows.</summary>
+internal enum MemberName
+{
+    Other,
+    JsonRpc,
+    Id,
+    Method,
+    Params,
+    Result,
+    Error,
 }
