@@ -218,6 +218,11 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
         {
             LogTransportFailed(ex);
         }
+        catch (Exception ex)
+        {
+            // Never leave the peer hanging: whatever stopped the loop, drain, fail pending calls and close the output.
+            LogReadLoopFailed(ex);
+        }
 
         await _input.CompleteAsync().ConfigureAwait(false);
         _draining = true;
@@ -1145,6 +1150,9 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
 
     [LoggerMessage(1, LogLevel.Debug, "JSON-RPC transport ended with an error.")]
     private partial void LogTransportFailed(Exception exception);
+
+    [LoggerMessage(9, LogLevel.Error, "The JSON-RPC read loop failed; closing the connection.")]
+    private partial void LogReadLoopFailed(Exception exception);
 
     [LoggerMessage(2, LogLevel.Warning, "Refused a message over {MaxMessageSize} bytes.")]
     private partial void LogOversize(int maxMessageSize);

@@ -95,6 +95,30 @@ public sealed class JsonRpcConnectionTests
     }
 
     [Fact]
+    public async Task Deeply_nested_json_is_a_parse_error_not_a_stack_overflow()
+    {
+        await using var peer = RawPeer.Start(TestRoutes.Create());
+        string deep = new string('[', 10_000) + new string(']', 10_000);
+        await peer.SendMessageAsync($$"""{"jsonrpc":"2.0","id":1,"method":"echo","params":{{deep}}}""");
+        Assert.Equal(JsonRpcErrorCodes.ParseError, (await peer.ReadAsync()).GetProperty("error").GetProperty("code").GetInt32());
+        await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":2,"method":"ping"}""");
+        Assert.Equal(2, (await peer.ReadAsync()).GetProperty("id").GetInt32());
+    }
+
+    [Fact]
+    public async Task Batch_over_the_limit_runs_the_first_members_and_reports_the_rest()
+    {
+        await using var peer = RawPeer.Start(TestRoutes.Create(), new MessagingOptions { MaxBatchSize = 3 });
+        string members = string.Join(",", Enumerable.Range(1, 5).Select(i => $$"""{"jsonrpc":"2.0","id":{{i}},"method":"ping"}"""));
+        await peer.SendMessageAsync($"[{members}]");
+        JsonElement reply = await peer.ReadAsync();
+        var ids = reply.EnumerateArray().Select(r => r.GetProperty("id").GetRawText()).Order().ToList();
+        Assert.Equal(["1", "2", "3", "null"], ids);
+        JsonElement error = reply.EnumerateArray().Single(r => r.GetProperty("id").ValueKind == JsonValueKind.Null).GetProperty("error");
+        Assert.Contains("at most 3", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Error_messages_say_what_was_wrong()
     {
         await using var peer = RawPeer.Start(TestRoutes.Create());
