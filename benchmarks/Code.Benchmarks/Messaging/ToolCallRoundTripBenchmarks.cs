@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
@@ -35,6 +36,8 @@ public class ToolCallRoundTripBenchmarks
     private McpClient? _sdkClientOfEngine;
     private ValueTask<JsonRpcResponse>[] _engineCalls = [];
     private Task<CallToolResult>[] _sdkCalls = [];
+    private MeterListener? _meterListener;
+    private static double s_sink;
 
     /// <summary>Gets or sets how many calls are in flight at once.</summary>
     [Params(1, 16, 64)]
@@ -77,9 +80,30 @@ public class ToolCallRoundTripBenchmarks
         _sdkClientOfEngine = await McpClient.CreateAsync(new StreamClientTransport(toEngine.Writer.AsStream(), fromEngine.Reader.AsStream()));
     }
 
+    /// <summary>Like <see cref="SetupAsync"/>, with a listener recording every Code.Core instrument (BenchmarkDotNet runs each method in its own process).</summary>
+    [GlobalSetup(Target = nameof(EngineClientToEngineServerWithMetrics))]
+    public async Task SetupWithMetricsAsync()
+    {
+        _meterListener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Code.Core")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        _meterListener.SetMeasurementEventCallback<double>(static (_, value, _, _) => Volatile.Write(ref s_sink, value));
+        _meterListener.SetMeasurementEventCallback<long>(static (_, value, _, _) => Volatile.Write(ref s_sink, value));
+        _meterListener.Start();
+        await SetupAsync().ConfigureAwait(false);
+    }
+
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
+        _meterListener?.Dispose();
         await _sdkClient!.DisposeAsync();
         await _sdkServer!.DisposeAsync();
         await _sdkClientOfEngine!.DisposeAsync();
@@ -114,6 +138,9 @@ public class ToolCallRoundTripBenchmarks
             }
         }
     }
+
+    [Benchmark(OperationsPerInvoke = Calls)]
+    public Task EngineClientToEngineServerWithMetrics() => EngineClientToEngineServer();
 
     private async Task RunSdkAsync(McpClient client)
     {
