@@ -103,6 +103,21 @@ public sealed class McpMessageServerTests : IAsyncLifetime, IDisposable
         await client.PingAsync();
     }
 
+    [Fact]
+    public async Task Default_client_falls_back_to_initialize_when_discover_is_refused()
+    {
+        var server = new McpMessageServer().AddTool("echo", "Echoes.", Schema("""{"type":"object"}"""), static _ =>
+            ValueTask.FromResult(new CallToolResult { Content = [new TextContentBlock { Text = "pong" }] }));
+        server.Router.Map("server/discover", static _ => throw new Code.Core.Messaging.JsonRpc.JsonRpcException(-32601, "Method not found: 'server/discover'."), MessageLane.Control);
+        var (clientPipe, serverPipe) = MessageTransports.CreatePipePair();
+        await using JsonRpcConnection connection = server.CreateConnection(serverPipe);
+        connection.Start();
+        await using McpClient client = await McpClient.CreateAsync(new StreamClientTransport(clientPipe.Output.AsStream(), clientPipe.Input.AsStream()));
+        Assert.Equal("2025-11-25", client.NegotiatedProtocolVersion);
+        CallToolResult result = await client.CallToolAsync("echo");
+        Assert.Equal("pong", Assert.IsType<TextContentBlock>(Assert.Single(result.Content)).Text);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("2025-11-25")]
