@@ -153,9 +153,15 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait and sends the peer a cancellation notification.</param>
     /// <returns>The response; dispose it after reading.</returns>
     /// <exception cref="JsonRpcException">The peer answered with an error.</exception>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> is not one complete JSON value.</exception>
     public ValueTask<JsonRpcResponse> SendRequestAsync(string method, ReadOnlyMemory<byte> parameters, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
+        if (!parameters.IsEmpty)
+        {
+            RawJson.Validate(parameters.Span, nameof(parameters));
+        }
+
         PendingRequest pending = BeginRequest(cancellationToken);
         ValueTask write = _output.WriteAsync(new RawCallMessage(pending.Id, method, parameters), flush: !IsOnReadLoop);
         return EndRequest(pending, write);
@@ -182,9 +188,15 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     /// <param name="method">The method.</param>
     /// <param name="parameters">The params as UTF-8 JSON, or empty for none.</param>
     /// <returns>A task that completes when the notification is written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> is not one complete JSON value.</exception>
     public ValueTask SendNotificationAsync(string method, ReadOnlyMemory<byte> parameters)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
+        if (!parameters.IsEmpty)
+        {
+            RawJson.Validate(parameters.Span, nameof(parameters));
+        }
+
         return _output.WriteAsync(new RawCallMessage(null, method, parameters), flush: !IsOnReadLoop);
     }
 

@@ -339,4 +339,45 @@ public sealed class JsonRpcConnectionTests
             Assert.Equal(big.Length + 2, response.Result.Length);
         }
     }
+
+    [Fact]
+    public async Task Raw_json_with_line_breaks_never_breaks_newline_framing()
+    {
+        var router = new JsonRpcRouter().Map("pretty", static context =>
+        {
+            context.SetRawResult("{\n  \"a\": [1,\r\n 2],\n  \"s\": \"x\\ny\"\n}"u8);
+            return ValueTask.CompletedTask;
+        }).Map("fail", static _ => throw new JsonRpcException(-32050, "with data", "{\n\"why\": \"because\"\n}"))
+          .Map("bad-data", static _ => throw new JsonRpcException(-32051, "bad data", "{not json"))
+          .Map("echo", static context =>
+        {
+            context.SetRawResult(context.Params.Span);
+            return ValueTask.CompletedTask;
+        });
+        var (a, b) = MessageTransports.CreatePipePair();
+        await using var server = new JsonRpcConnection(a, router);
+        await using var client = new JsonRpcConnection(b, new JsonRpcRouter());
+        server.Start();
+        client.Start();
+
+        using (JsonRpcResponse pretty = await client.SendRequestAsync("pretty", ReadOnlyMemory<byte>.Empty, CancellationToken.None))
+        {
+            Assert.Equal("""{"a":[1,2],"s":"x\ny"}""", Encoding.UTF8.GetString(pretty.Result.Span));
+        }
+
+        using (JsonRpcResponse echoed = await client.SendRequestAsync("echo", Encoding.UTF8.GetBytes("[\n1,\n2\n]"), CancellationToken.None))
+        {
+            Assert.Equal("[1,2]", Encoding.UTF8.GetString(echoed.Result.Span));
+        }
+
+        var withData = await Assert.ThrowsAsync<JsonRpcException>(async () => await client.SendRequestAsync("fail", ReadOnlyMemory<byte>.Empty, CancellationToken.None));
+        Assert.Equal("""{"why":"because"}""", withData.ErrorData);
+        var withoutData = await Assert.ThrowsAsync<JsonRpcException>(async () => await client.SendRequestAsync("bad-data", ReadOnlyMemory<byte>.Empty, CancellationToken.None));
+        Assert.Equal(-32051, withoutData.Code);
+        Assert.Null(withoutData.ErrorData);
+
+        await Assert.ThrowsAsync<ArgumentException>(async () => await client.SendRequestAsync("echo", Encoding.UTF8.GetBytes("{\"a\":"), CancellationToken.None));
+        using JsonRpcResponse after = await client.SendRequestAsync("echo", Encoding.UTF8.GetBytes("{}"), CancellationToken.None);
+        Assert.Equal("{}", Encoding.UTF8.GetString(after.Result.Span));
+    }
 }

@@ -48,7 +48,7 @@ internal readonly struct ResultMessage(JsonRpcRequestContext context) : IOutboun
         }
         else
         {
-            writer.WriteRawValue(result, skipInputValidation: true);
+            RawJson.WriteValidated(writer, result);
         }
 
         writer.WriteEndObject();
@@ -68,8 +68,13 @@ internal readonly struct ErrorMessage(JsonRpcId id, int code, string message, st
         writer.WriteString(JsonRpcNames.Message, message);
         if (data is not null)
         {
-            writer.WritePropertyName(JsonRpcNames.Data);
-            writer.WriteRawValue(data);
+            // Error data comes from handlers: checked here, before it is written, and dropped if it is not JSON.
+            byte[] json = System.Text.Encoding.UTF8.GetBytes(data);
+            if (RawJson.IsValid(json))
+            {
+                writer.WritePropertyName(JsonRpcNames.Data);
+                RawJson.WriteValidated(writer, json);
+            }
         }
 
         writer.WriteEndObject();
@@ -110,7 +115,7 @@ internal readonly struct RawCallMessage(long? id, string method, ReadOnlyMemory<
         if (!parameters.IsEmpty)
         {
             writer.WritePropertyName(JsonRpcNames.Params);
-            writer.WriteRawValue(parameters.Span);
+            RawJson.WriteValidated(writer, parameters.Span);
         }
 
         writer.WriteEndObject();

@@ -145,8 +145,11 @@ internal sealed class OutboundWriter : IDisposable
     private async ValueTask WriteSlowAsync<T>(T message, bool flush)
         where T : struct, IOutboundMessage
     {
+        // A write that had to wait always flushes (unless another writer waits behind it): the flush the read loop
+        // asked for may already have run while this write was still queued.
+        _ = flush;
         await _lock.WaitAsync().ConfigureAwait(false);
-        await WriteLocked(message, flush).ConfigureAwait(false);
+        await WriteLocked(message, flush: true).ConfigureAwait(false);
     }
 
     private ValueTask FlushLocked()
