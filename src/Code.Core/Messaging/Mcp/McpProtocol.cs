@@ -1,0 +1,23 @@
+namespace Code.Core.Messaging.Mcp;
+
+/// <summary>The MCP revisions, method names and metadata keys the engine's server speaks.</summary>
+internal static class McpProtocol
+{
+    /// <summary>The stateless revision: no initialize, <c>server/discover</c>, per-request <c>_meta</c>.</summary>
+    public const string July2026 = "2026-07-28";
+
+    /// <summary>The latest revision with the initialize handshake.</summary>
+    public const string November2025 = "2025-11-25";
+
+    public const string ProtocolVersionMetaKey = "io.modelcontextprotocol/protocolVersion";
+    public const string ServerInfoMetaKey = "io.modelcontextprotocol/serverInfo";
+    public const int UnsupportedProtocolVersionCode = -32022;
+
+    /// <summary>Revisions negotiated by the initialize handshake, oldest first.</summary>
+    public static readonly string[] InitializeVersions = ["2024-11-05", "2025-03-26", "2025-06-18", November2025];
+
+    /// <summary>Revisions that carry their version in each request's <c>_meta</c>.</summary>
+    public static readonly string[] PerRequestVersions = [July2026];
+
+    public static bool IsSupported(string version) => InitializeVersions.Contains(version) || PerRequestVersions.Contains(version);
+}
