@@ -1,4 +1,7 @@
 using Code.Core.Configuration;
+using Code.Core.Persistence;
+using Code.Core.State.Faster;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +17,24 @@ internal static class StateStoreFactory
         return options.Persistence.Store switch
         {
             StateStoreNames.Memory => new InMemoryStateStore(timeProvider, options.Memory),
+            StateStoreNames.Faster => FasterStateStore.OpenAsync(FasterSettings(options, timeProvider, services)).GetAwaiter().GetResult(),
             _ => throw new InvalidOperationException(
-                $"persistence.store '{options.Persistence.Store}' has no state store in this build; use '{StateStoreNames.Memory}'."),
+                $"persistence.store '{options.Persistence.Store}' has no state store in this build; use '{StateStoreNames.Faster}' or '{StateStoreNames.Memory}'."),
         };
     }
+
+    private static FasterStateStoreSettings FasterSettings(CodeOptions options, TimeProvider timeProvider, IServiceProvider services) =>
+        new(Path.GetFullPath(Path.Combine(options.Core.DataDirectory, "state")))
+        {
+            Limits = StateLimits.From(options.Memory),
+            TimeProvider = timeProvider,
+            CheckpointInterval = TimeSpan.FromSeconds(options.Persistence.CheckpointInterval),
+            CacheSizeBytes = options.Memory.CacheSize,
+            IndexBuckets = options.Memory.IndexBuckets,
+            Codec = Codec(options),
+            Logger = services.GetService<ILoggerFactory>()?.CreateLogger("Code.Core.State.FasterStateStore"),
+        };
+
+    private static StoredValueCodec Codec(CodeOptions options) =>
+        new(options.Persistence.Compression == CompressionNames.Lz4 ? options.Persistence.CompressionThreshold : -1);
 }
