@@ -9,7 +9,7 @@ namespace Code.Core.Tests.State.Faster;
 /// <summary>
 /// The child process of <see cref="FasterStateStoreCrashTests"/>: opens a FASTER store and writes from
 /// several tasks until it is killed, printing one line per acknowledged write:
-/// <c>PUT key version value</c> or <c>DEL key version</c>. Each key is written by one task only, so
+/// <c>PUT key version value</c> or <c>DEL key version</c> (a delete is announced first with <c>DELETING key</c>). Each key is written by one task only, so
 /// a key's writes are ordered; values are <c>run:task:sequence:padding</c>.
 /// </summary>
 internal static class StateCrashWriter
@@ -54,6 +54,8 @@ internal static class StateCrashWriter
             var roll = random.Next(20);
             if (roll == 0)
             {
+                // Announced first: a delete that reached the disk but was not yet reported may legitimately remove the key.
+                Report(output, $"DELETING {key}");
                 var deleted = await store.DeleteAsync(key);
                 if (deleted.Succeeded)
                 {
