@@ -31,10 +31,10 @@ internal static class StateStoreFactory
             CheckpointInterval = TimeSpan.FromSeconds(options.Persistence.CheckpointInterval),
             CacheSizeBytes = options.Memory.CacheSize,
             IndexBuckets = options.Memory.IndexBuckets,
-            Codec = Codec(options),
+            Codec = Codec(options, services.GetService<StateEncryptionKey>()),
             Logger = services.GetService<ILoggerFactory>()?.CreateLogger("Code.Core.State.FasterStateStore"),
         };
 
-    private static StoredValueCodec Codec(CodeOptions options) =>
-        new(options.Persistence.Compression == CompressionNames.Lz4 ? options.Persistence.CompressionThreshold : -1);
+    internal static StoredValueCodec Codec(CodeOptions options, StateEncryptionKey? key) =>
+        new(options.Persistence.Compression == CompressionNames.Lz4 ? options.Persistence.CompressionThreshold : -1, key is null ? default : key.Key);
 }

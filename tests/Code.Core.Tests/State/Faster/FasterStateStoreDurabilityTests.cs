@@ -1,4 +1,5 @@
 using System.Text;
+using Code.Core.Persistence;
 using Code.Core.State;
 using Code.Core.State.Faster;
 using Code.Testing;
@@ -204,6 +205,30 @@ public sealed class FasterStateStoreDurabilityTests : IDisposable
         Assert.Equal(10, store.Recovery.CheckpointRevision);
         Assert.Equal(revision, await store.GetRevisionAsync());
         await AssertHoldsAsync(store, expected);
+    }
+
+    [Fact]
+    public async Task Encrypted_values_are_unreadable_on_disk_and_a_wrong_key_fails_clearly()
+    {
+        var key = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        var secret = "top-secret-" + new string('s', 2000);
+        var settings = FasterStateStoreTests.Settings(_directory.Path, _time) with { Codec = new StoredValueCodec(1024, key) };
+        var store = await FasterStateStore.OpenAsync(settings);
+        await store.PutAsync("secret", Bytes(secret));
+        await store.CloseWithoutCheckpointAsync();
+
+        Assert.DoesNotContain(
+            Directory.GetFiles(_directory.Path, "*", SearchOption.AllDirectories),
+            f => File.ReadAllBytes(f).AsSpan().IndexOf("top-secret"u8) >= 0);
+        await using (var reopened = await FasterStateStore.OpenAsync(settings))
+        {
+            Assert.Equal(secret, Encoding.UTF8.GetString((await reopened.GetAsync("secret"))!.Value.Span));
+        }
+
+        var wrongKey = key.Select(b => (byte)(b ^ 0x5A)).ToArray();
+        await using var wrong = await FasterStateStore.OpenAsync(settings with { Codec = new StoredValueCodec(1024, wrongKey) });
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await wrong.GetAsync("secret"));
+        Assert.Contains("another encryption key", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
