@@ -31,6 +31,7 @@ public static class CodeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CodeOptions>, CodeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStateStore>(StateStoreFactory.Create);
+        services.TryAddSingleton<IAuditLog>(AuditLogFactory.Create);
 
         return new CodeBuilder(services);
     }
