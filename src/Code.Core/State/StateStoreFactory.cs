@@ -1,6 +1,7 @@
 using Code.Core.Configuration;
 using Code.Core.Persistence;
 using Code.Core.State.Faster;
+using Code.Core.State.Redis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -10,6 +11,9 @@ namespace Code.Core.State;
 /// <summary>Creates the <see cref="IStateStore"/> that <c>persistence.store</c> selects.</summary>
 internal static class StateStoreFactory
 {
+    /// <summary>The prefix of every key the Redis store writes on the server.</summary>
+    public const string RedisKeyPrefix = "code:state";
+
     public static IStateStore Create(IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptions<CodeOptions>>().Value;
@@ -18,8 +22,14 @@ internal static class StateStoreFactory
         {
             StateStoreNames.Memory => new InMemoryStateStore(timeProvider, options.Memory),
             StateStoreNames.Faster => FasterStateStore.OpenAsync(FasterSettings(options, timeProvider, services)).GetAwaiter().GetResult(),
+            StateStoreNames.Redis => RedisStateStore.ConnectAsync(
+                options.Persistence.RedisConfiguration,
+                RedisKeyPrefix,
+                StateLimits.From(options.Memory),
+                Codec(options, services.GetService<StateEncryptionKey>()),
+                timeProvider).GetAwaiter().GetResult(),
             _ => throw new InvalidOperationException(
-                $"persistence.store '{options.Persistence.Store}' has no state store in this build; use '{StateStoreNames.Faster}' or '{StateStoreNames.Memory}'."),
+                $"persistence.store must be one of {string.Join(", ", StateStoreNames.All)}; got '{options.Persistence.Store}'."),
         };
     }
 

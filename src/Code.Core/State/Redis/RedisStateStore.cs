@@ -1,0 +1,365 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Code.Core.Persistence;
+using StackExchange.Redis;
+
+namespace Code.Core.State.Redis;
+
+/// <summary>
+/// An <see cref="IStateStore"/> on a Redis-protocol server (Redis or Garnet) that many hosts share.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Layout under a prefix <c>p</c>: <c>p:rev</c> (the revision counter), <c>p:k:&lt;key&gt;</c> (a hash of
+/// value <c>v</c> and version <c>n</c>), <c>p:idx</c> (a sorted set of all keys, for ordered prefix scans
+/// with ZRANGEBYLEX) and <c>p:log</c> (the recent changes, scored by revision). Every write is one Lua
+/// script, so the version check, the new revision, the value, the index and the change log change
+/// atomically on the server: CAS is exact across hosts.
+/// </para>
+/// <para>
+/// Watches read the change log after their revision and wait for a pub/sub wake-up on <c>p:changes</c>
+/// (published after each write) or a one-second poll. Garnet 2.2.8 has no streams, so the change log
+/// is a sorted set, which both servers support.
+/// </para>
+/// </remarks>
+internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordStore
+{
+    private const string StoreKind = "redis";
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private const string WriteScript = """
+        local current = redis.call('HGET', KEYS[2], 'n')
+        local version = 0
+        if current then version = tonumber(current) end
+        local expected = tonumber(ARGV[1])
+        if expected ~= -1 and expected ~= version then return {0, version} end
+        local delete = ARGV[2] == 'D'
+        if delete and version == 0 then return {0, 0} end
+        local revision = redis.call('INCR', KEYS[1])
+        local change
+        if delete then
+          redis.call('DEL', KEYS[2])
+          redis.call('ZREM', KEYS[3], ARGV[4])
+          change = tostring(revision) .. ':' .. tostring(string.len(ARGV[4])) .. ':' .. ARGV[4] .. 'D'
+        else
+          redis.call('HSET', KEYS[2], 'v', ARGV[3], 'n', tostring(revision))
+          redis.call('ZADD', KEYS[3], 0, ARGV[4])
+          change = tostring(revision) .. ':' .. tostring(string.len(ARGV[4])) .. ':' .. ARGV[4] .. 'P' .. ARGV[3]
+        end
+        redis.call('ZADD', KEYS[4], revision, change)
+        redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(tonumber(ARGV[5]) + 1))
+        return {1, revision}
+        """;
+
+    private readonly IConnectionMultiplexer _connection;
+    private readonly bool _ownsConnection;
+    private readonly IDatabase _database;
+    private readonly StateLimits _limits;
+    private readonly StoredValueCodec _codec;
+    private readonly StateLeaseCoordinator _leases;
+    private readonly int _historyCapacity;
+    private readonly string _prefix;
+    private readonly RedisKey _revisionKey;
+    private readonly RedisKey _indexKey;
+    private readonly RedisKey _logKey;
+    private readonly RedisChannel _changesChannel;
+    private readonly CancellationTokenSource _closing = new();
+    private int _disposed;
+
+    public RedisStateStore(
+        IConnectionMultiplexer connection, bool ownsConnection, string prefix, StateLimits limits, StoredValueCodec codec, TimeProvider timeProvider, int historyCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        _connection = connection;
+        _ownsConnection = ownsConnection;
+        _database = connection.GetDatabase();
+        _limits = limits;
+        _codec = codec;
+        _historyCapacity = historyCapacity;
+        _prefix = prefix;
+        _revisionKey = prefix + ":rev";
+        _indexKey = prefix + ":idx";
+        _logKey = prefix + ":log";
+        _changesChannel = RedisChannel.Literal(prefix + ":changes");
+        _leases = new StateLeaseCoordinator(this, limits, timeProvider);
+    }
+
+    /// <summary>Connects to the server described by a StackExchange.Redis configuration string and opens the store on it.</summary>
+    public static async Task<RedisStateStore> ConnectAsync(
+        string configuration, string prefix, StateLimits limits, StoredValueCodec codec, TimeProvider timeProvider, int historyCapacity = InMemoryStateStore.DefaultHistoryCapacity)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(configuration);
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+        return new RedisStateStore(connection, ownsConnection: true, prefix, limits, codec, timeProvider, historyCapacity);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _limits.ValidateKey(key);
+        var entry = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        StateStoreMetrics.Operation(StoreKind, "get", "ok", start);
+        return entry;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _limits.ValidateKey(key);
+        _limits.ValidateValue(key, value);
+        var result = await WriteAsync(key, StateVersion.Any, value, cancellationToken).ConfigureAwait(false);
+        StateStoreMetrics.Operation(StoreKind, "put", "ok", start);
+        return result.Version;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StateWriteResult> CompareAndSwapAsync(
+        string key, long expectedVersion, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _limits.ValidateKey(key);
+        StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: false);
+        _limits.ValidateValue(key, value);
+        var result = await WriteAsync(key, expectedVersion, value, cancellationToken).ConfigureAwait(false);
+        StateStoreMetrics.Operation(StoreKind, "cas", result.Succeeded ? "ok" : "conflict", start);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StateWriteResult> DeleteAsync(string key, long expectedVersion = StateVersion.Any, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _limits.ValidateKey(key);
+        StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: true);
+        var result = await WriteAsync(key, expectedVersion, null, cancellationToken).ConfigureAwait(false);
+        StateStoreMetrics.Operation(StoreKind, "delete", result.Succeeded ? "ok" : "conflict", start);
+        return result;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StatePage> ScanAsync(string prefix, string? startAfter = null, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _limits.ValidateScan(prefix, startAfter, limit);
+        ThrowIfDisposed();
+        var afterStart = startAfter is not null && string.CompareOrdinal(startAfter, prefix) > 0;
+        RedisValue lower = Encoding.UTF8.GetBytes(afterStart ? startAfter! : prefix);
+        var raw = await _database.SortedSetRangeByValueAsync(
+            _indexKey, lower, default, afterStart ? Exclude.Start : Exclude.None, Order.Ascending, 0, limit + 1).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        var keys = new List<string>(raw.Length);
+        foreach (var value in raw)
+        {
+            var key = Encoding.UTF8.GetString((byte[])value!);
+            if (!key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            keys.Add(key);
+        }
+
+        var more = keys.Count > limit;
+        var pageKeys = keys.Take(limit).Where(k => !StateLimits.IsReserved(k)).ToList();
+        var reads = pageKeys.Select(k => _database.HashGetAsync(DataKey(k), [(RedisValue)"v", (RedisValue)"n"])).ToArray();
+        var values = await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var entries = new List<StateEntry>(pageKeys.Count);
+        for (var i = 0; i < pageKeys.Count; i++)
+        {
+            if (ToEntry(pageKeys[i], values[i]) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+
+        StateStoreMetrics.Operation(StoreKind, "scan", "ok", start);
+        return new StatePage(entries, more ? keys[limit - 1] : null);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<StateChange> WatchAsync(string prefix, long afterRevision = StateVersion.Latest, CancellationToken cancellationToken = default)
+    {
+        _limits.ValidatePrefix(prefix);
+        StateLimits.ValidateAfterRevision(afterRevision);
+        ThrowIfDisposed();
+        return WatchCoreAsync(prefix, afterRevision, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetRevisionAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var value = await _database.StringGetAsync(_revisionKey).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return value.IsNull ? 0 : (long)value;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<StateLease?> TryAcquireLeaseAsync(string name, string owner, TimeSpan timeToLive, CancellationToken cancellationToken = default) =>
+        _leases.TryAcquireAsync(name, owner, timeToLive, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<StateLease?> RenewLeaseAsync(StateLease lease, TimeSpan timeToLive, CancellationToken cancellationToken = default) =>
+        _leases.RenewAsync(lease, timeToLive, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> ReleaseLeaseAsync(StateLease lease, CancellationToken cancellationToken = default) =>
+        _leases.ReleaseAsync(lease, cancellationToken);
+
+    ValueTask<StateEntry?> ILeaseRecordStore.ReadLeaseRecordAsync(string key, CancellationToken cancellationToken) =>
+        ReadAsync(key, cancellationToken);
+
+    ValueTask<StateWriteResult> ILeaseRecordStore.SwapLeaseRecordAsync(
+        string key, long expectedVersion, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken) =>
+        WriteAsync(key, expectedVersion, value, cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _closing.Cancel();
+        _closing.Dispose();
+        if (_ownsConnection)
+        {
+            _connection.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private RedisKey DataKey(string key) => _prefix + ":k:" + key;
+
+    private async ValueTask<StateEntry?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        var values = await _database.HashGetAsync(DataKey(key), [(RedisValue)"v", (RedisValue)"n"]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return ToEntry(key, values);
+    }
+
+    private StateEntry? ToEntry(string key, RedisValue[] values) =>
+        values[0].IsNull || values[1].IsNull ? null : new StateEntry(key, _codec.Decode(key, (byte[])values[0]!), (long)values[1]);
+
+    private async ValueTask<StateWriteResult> WriteAsync(string key, long expectedVersion, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        cancellationToken.ThrowIfCancellationRequested();
+        var encoded = value is null ? [] : _codec.Encode(key, value.Value.Span);
+        var result = (RedisResult[])(await _database.ScriptEvaluateAsync(
+            WriteScript,
+            [_revisionKey, DataKey(key), _indexKey, _logKey],
+            [expectedVersion, value is null ? "D" : "P", encoded, Encoding.UTF8.GetBytes(key), _historyCapacity]).ConfigureAwait(false))!;
+        var written = new StateWriteResult((long)result[0] == 1, (long)result[1]);
+        if (written.Succeeded)
+        {
+            await _database.PublishAsync(_changesChannel, written.Version, CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
+    private async IAsyncEnumerable<StateChange> WatchCoreAsync(string prefix, long afterRevision, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        using var wakeUp = new SemaphoreSlim(0);
+        var subscriber = _connection.GetSubscriber();
+        void OnChange(RedisChannel channel, RedisValue message)
+        {
+            if (wakeUp.CurrentCount == 0)
+            {
+                wakeUp.Release();
+            }
+        }
+
+        await subscriber.SubscribeAsync(_changesChannel, OnChange).ConfigureAwait(false);
+        try
+        {
+            var from = afterRevision == StateVersion.Latest ? await GetRevisionAsync(linked.Token).ConfigureAwait(false) : afterRevision;
+            while (!linked.IsCancellationRequested)
+            {
+                var changes = await _database.SortedSetRangeByScoreWithScoresAsync(_logKey, from, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000)
+                    .WaitAsync(linked.Token).ConfigureAwait(false);
+                if (changes.Length == 0 || (long)changes[0].Score != from + 1)
+                {
+                    await ThrowIfHistoryLostAsync(from, changes, linked.Token).ConfigureAwait(false);
+                }
+
+                foreach (var item in changes)
+                {
+                    var change = ParseChange((byte[])item.Element!);
+                    from = change.Revision;
+                    if (change.Key.StartsWith(prefix, StringComparison.Ordinal) && !StateLimits.IsReserved(change.Key))
+                    {
+                        yield return change;
+                    }
+                }
+
+                if (changes.Length < 1000)
+                {
+                    try
+                    {
+                        await wakeUp.WaitAsync(PollInterval, linked.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(_changesChannel, OnChange).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ThrowIfHistoryLostAsync(long from, SortedSetEntry[] changes, CancellationToken cancellationToken)
+    {
+        var revision = await GetRevisionAsync(cancellationToken).ConfigureAwait(false);
+        if (revision <= from)
+        {
+            return;
+        }
+
+        var oldest = changes.Length > 0 ? (long)changes[0].Score : revision + 1;
+        throw new StateHistoryUnavailableException(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Changes after revision {from} are no longer held; the server keeps changes from revision {oldest} (current revision {revision}). Scan again and watch from the current revision."));
+    }
+
+    /// <summary>Parses a change-log member: <c>revision:keyLength:key</c>, then <c>P</c> and the stored value, or <c>D</c>.</summary>
+    private StateChange ParseChange(byte[] member)
+    {
+        var span = member.AsSpan();
+        var first = span.IndexOf((byte)':');
+        var revision = long.Parse(span[..first], NumberStyles.None, CultureInfo.InvariantCulture);
+        span = span[(first + 1)..];
+        var second = span.IndexOf((byte)':');
+        var keyLength = int.Parse(span[..second], NumberStyles.None, CultureInfo.InvariantCulture);
+        var keyStart = first + 1 + second + 1;
+        var key = Encoding.UTF8.GetString(member, keyStart, keyLength);
+        var kind = member[keyStart + keyLength];
+        if (kind == (byte)'D')
+        {
+            return new StateChange(revision, StateChangeKind.Delete, key, ReadOnlyMemory<byte>.Empty);
+        }
+
+        var stored = member.AsMemory(keyStart + keyLength + 1);
+        return new StateChange(revision, StateChangeKind.Put, key, _codec.Decode(key, stored));
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}
