@@ -9,7 +9,7 @@ namespace Code.Core.Tests.State;
 
 /// <summary>Not run in parallel with other tests: the meter is process-wide, and their measurements would mix in.</summary>
 [CollectionDefinition(nameof(StateStoreMetricsTests), DisableParallelization = true)]
-public sealed class StateStoreMetricsCollection;
+public sealed class SerialMetricsGroup;
 
 [Collection(nameof(StateStoreMetricsTests))]
 public sealed class StateStoreMetricsTests : IDisposable
