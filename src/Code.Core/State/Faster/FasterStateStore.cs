@@ -62,6 +62,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     private long _revision;
     private long _checkpointRevision = -1;
     private int _disposed;
+    private int _activeReaders;
 
     private FasterStateStore(FasterStateStoreSettings settings)
     {
@@ -72,6 +73,9 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         _catalog = new CheckpointCatalog(ManifestDirectory, CheckpointDirectory);
         _leases = new StateLeaseCoordinator(this, _limits, settings.TimeProvider);
     }
+
+    /// <summary>Gets the address of the oldest write-ahead log entry still held (it moves up after checkpoints).</summary>
+    internal long LogBeginAddress => _wal.BeginAddress;
 
     /// <summary>Gets what the store found and did when it opened.</summary>
     public StateRecoveryReport Recovery { get; private set; } = null!;
@@ -176,7 +180,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
 
         var entries = new List<StateEntry>(Math.Min(keys.Count, limit));
-        var session = RentSession();
+        var session = EnterRead();
         try
         {
             foreach (var key in keys.Take(limit))
@@ -191,7 +195,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
         finally
         {
-            ReturnSession(session);
+            ExitRead(session);
         }
 
         StateStoreMetrics.Operation(StoreKind, "scan", "ok", start);
@@ -240,6 +244,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ThrowIfDisposed();
             await CheckpointLockedAsync(rotateLog: false).ConfigureAwait(false);
         }
         finally
@@ -379,8 +384,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
 
     private StateEntry? ReadEntry(string key)
     {
-        ThrowIfDisposed();
-        var session = RentSession();
+        var session = EnterRead();
         try
         {
             var stored = ReadStored(session, key);
@@ -388,8 +392,27 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
         finally
         {
-            ReturnSession(session);
+            ExitRead(session);
         }
+    }
+
+    /// <summary>Registers a lock-free reader and rents it a session; closing waits for readers, so no read touches a closed FASTER.</summary>
+    private Session EnterRead()
+    {
+        Interlocked.Increment(ref _activeReaders);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _activeReaders);
+            ThrowIfDisposed();
+        }
+
+        return RentSession();
+    }
+
+    private void ExitRead(Session session)
+    {
+        ReturnSession(session);
+        Interlocked.Decrement(ref _activeReaders);
     }
 
     private StateEntry ToEntry(string key, byte[] stored) =>
@@ -583,6 +606,12 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
 
     private void CloseFaster()
     {
+        var wait = default(SpinWait);
+        while (Volatile.Read(ref _activeReaders) != 0)
+        {
+            wait.SpinOnce();
+        }
+
         foreach (var session in _allSessions)
         {
             session.Dispose();
@@ -600,6 +629,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         Directory.CreateDirectory(_settings.Directory);
         var manifests = _catalog.LoadNewestFirst();
         var rejected = new List<string>();
+        var rejectedPaths = new List<string>();
         CheckpointManifest? chosen = null;
         foreach (var entry in manifests)
         {
@@ -622,6 +652,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
             }
 
             rejected.Add($"{Path.GetFileName(entry.Path)}: {problem}");
+            rejectedPaths.Add(entry.Path);
             Log.CheckpointRejected(_logger, Path.GetFileName(entry.Path), problem);
         }
 
@@ -687,6 +718,12 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         else if (rejected.Count > 0)
         {
             await CheckpointLockedAsync(rotateLog: false).ConfigureAwait(false);
+        }
+
+        // Rejected manifests are kept for inspection but never tried again.
+        foreach (var path in rejectedPaths.Where(File.Exists))
+        {
+            File.Move(path, path + ".rejected", overwrite: true);
         }
     }
 

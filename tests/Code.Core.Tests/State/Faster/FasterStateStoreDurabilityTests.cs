@@ -59,6 +59,49 @@ public sealed class FasterStateStoreDurabilityTests : IDisposable
     }
 
     [Fact]
+    public async Task The_log_is_truncated_up_to_the_older_kept_checkpoint()
+    {
+        await using var store = await OpenAsync();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await store.PutAsync($"t/{i}", Bytes($"{round}-{i}"));
+            }
+
+            await store.CheckpointAsync();
+        }
+
+        var begin = store.LogBeginAddress;
+        Assert.True(begin > 0, "the log was not truncated");
+        Assert.Equal(2, Manifests().Length);
+        Assert.Equal(100, (await store.GetRevisionAsync()) - 50);
+    }
+
+    [Fact]
+    public async Task A_rejected_checkpoint_is_set_aside_and_not_tried_again()
+    {
+        await WriteAsync(0, 10, crash: false);
+        await WriteAsync(10, 20, crash: false);
+        var newest = NewestCheckpointToken();
+        foreach (var directory in Directory.GetDirectories(_directory.Path, newest, SearchOption.AllDirectories))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        await using (var first = await OpenAsync())
+        {
+            Assert.Single(first.Recovery.RejectedCheckpoints);
+        }
+
+        await using var second = await OpenAsync();
+
+        Assert.Empty(second.Recovery.RejectedCheckpoints);
+        Assert.Single(Directory.GetFiles(Path.Combine(_directory.Path, "manifests"), "*.rejected"));
+        await AssertPrefixAsync(second, 20);
+    }
+
+    [Fact]
     public async Task The_checkpoint_interval_takes_checkpoints_on_the_injected_clock()
     {
         await using var store = await OpenAsync(TimeSpan.FromMinutes(5));
