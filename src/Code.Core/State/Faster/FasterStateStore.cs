@@ -62,7 +62,8 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     private long _revision;
     private long _checkpointRevision = -1;
     private int _disposed;
-    private int _activeReaders;
+    private readonly Lock _sessionGate = new();
+    private int _readerSessions;
 
     private FasterStateStore(FasterStateStoreSettings settings)
     {
@@ -396,36 +397,34 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
     }
 
-    /// <summary>Registers a lock-free reader and rents it a session; closing waits for readers, so no read touches a closed FASTER.</summary>
+    /// <summary>
+    /// Rents a reader a session, then checks the store is open. Closing waits until every reader session
+    /// is back in the pool, so no read touches a closed FASTER, and readers share no counter.
+    /// </summary>
     private Session EnterRead()
     {
-        Interlocked.Increment(ref _activeReaders);
+        var session = RentSession();
         if (Volatile.Read(ref _disposed) != 0)
         {
-            Interlocked.Decrement(ref _activeReaders);
+            ReturnSession(session);
             ThrowIfDisposed();
         }
 
-        return RentSession();
+        return session;
     }
 
-    private void ExitRead(Session session)
-    {
-        ReturnSession(session);
-        Interlocked.Decrement(ref _activeReaders);
-    }
+    private void ExitRead(Session session) => ReturnSession(session);
 
     private StateEntry ToEntry(string key, byte[] stored) =>
         new(key, _codec.Decode(key, stored.AsMemory(VersionBytes)), BinaryPrimitives.ReadInt64LittleEndian(stored));
 
     private static byte[]? ReadStored(Session session, string key)
     {
-        var length = Encoding.UTF8.GetByteCount(key);
-        if (length <= StackKeyBytes)
+        if (key.Length <= StackKeyBytes / 3)
         {
-            Span<byte> keyBytes = stackalloc byte[length];
-            Encoding.UTF8.GetBytes(key, keyBytes);
-            return ReadStored(session, keyBytes);
+            Span<byte> buffer = stackalloc byte[StackKeyBytes];
+            var length = Encoding.UTF8.GetBytes(key, buffer);
+            return ReadStored(session, buffer[..length]);
         }
 
         var heapKey = Encoding.UTF8.GetBytes(key);
@@ -463,9 +462,14 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
             return session;
         }
 
-        session = _kv.For(new SpanByteFunctions_ByteArrayOutput<Empty>()).NewSession<SpanByteFunctions_ByteArrayOutput<Empty>>();
-        _allSessions.Add(session);
-        return session;
+        lock (_sessionGate)
+        {
+            ThrowIfDisposed();
+            session = _kv.For(new SpanByteFunctions_ByteArrayOutput<Empty>()).NewSession<SpanByteFunctions_ByteArrayOutput<Empty>>();
+            _allSessions.Add(session);
+            _readerSessions++;
+            return session;
+        }
     }
 
     private void ReturnSession(Session session) => _idleSessions.Add(session);
@@ -606,10 +610,14 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
 
     private void CloseFaster()
     {
-        var wait = default(SpinWait);
-        while (Volatile.Read(ref _activeReaders) != 0)
+        lock (_sessionGate)
         {
-            wait.SpinOnce();
+            // Every reader session back in the pool: no read is running, and none can start (disposed is set).
+            var wait = default(SpinWait);
+            while (_idleSessions.Count < _readerSessions)
+            {
+                wait.SpinOnce();
+            }
         }
 
         foreach (var session in _allSessions)
@@ -619,6 +627,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
 
         _allSessions.Clear();
         _idleSessions.Clear();
+        _readerSessions = 0;
         _kv?.Dispose();
         _kvDevice?.Dispose();
         _checkpoints?.Dispose();

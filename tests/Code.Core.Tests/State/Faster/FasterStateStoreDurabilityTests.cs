@@ -54,7 +54,7 @@ public sealed class FasterStateStoreDurabilityTests : IDisposable
         Assert.Null(await reopened.GetAsync("k/0"));
         Assert.Equal(21, reopened.Recovery.ReplayedRecords);
         Assert.Equal(deleted.Version, await reopened.GetRevisionAsync());
-        Assert.Null(reopened.Recovery.Damage);
+        Assert.True(reopened.Recovery.Damage is null, reopened.Recovery.Damage?.ToString());
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), (await reopened.ScanAsync("k/", limit: 100)).Entries.Select(e => e.Key));
     }
 
