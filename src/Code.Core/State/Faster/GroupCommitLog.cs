@@ -17,6 +17,7 @@ internal sealed class GroupCommitLog : IAsyncDisposable
 
     private readonly FasterLog _log;
     private readonly IDevice _device;
+    private readonly SingleFileLogCommitManager _commits;
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly Task _committer;
@@ -29,10 +30,11 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         Directory = directory;
         System.IO.Directory.CreateDirectory(directory);
         _device = Devices.CreateLogDevice(Path.Combine(directory, "wal.log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        _commits = new SingleFileLogCommitManager(Path.Combine(directory, "wal.commit"));
         _log = new FasterLog(new FasterLogSettings
         {
             LogDevice = _device,
-            LogCommitDir = directory,
+            LogCommitManager = _commits,
             PageSizeBits = pageSizeBits,
             MemorySizeBits = pageSizeBits + 2,
             SegmentSizeBits = Math.Max(pageSizeBits + 2, 26),
@@ -168,6 +170,7 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         await _committer.ConfigureAwait(false);
         _log.Dispose();
         _device.Dispose();
+        _commits.Dispose();
         _signal.Dispose();
     }
 
