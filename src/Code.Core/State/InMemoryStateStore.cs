@@ -40,7 +40,7 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
     /// <inheritdoc />
     public ValueTask<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         cancellationToken.ThrowIfCancellationRequested();
         var entry = Read(key);
@@ -51,7 +51,7 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
     /// <inheritdoc />
     public ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         _limits.ValidateValue(key, value);
         cancellationToken.ThrowIfCancellationRequested();
@@ -68,7 +68,7 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: false);
         _limits.ValidateValue(key, value);
         cancellationToken.ThrowIfCancellationRequested();
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         var result = Write(key, expectedVersion, value.ToArray());
         StateStoreMetrics.Operation(StoreKind, "cas", result.Succeeded ? "ok" : "conflict", start);
         return ValueTask.FromResult(result);
@@ -80,7 +80,7 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
         _limits.ValidateKey(key);
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: true);
         cancellationToken.ThrowIfCancellationRequested();
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         var result = Write(key, expectedVersion, null);
         StateStoreMetrics.Operation(StoreKind, "delete", result.Succeeded ? "ok" : "conflict", start);
         return ValueTask.FromResult(result);

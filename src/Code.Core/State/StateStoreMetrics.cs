@@ -22,6 +22,12 @@ internal static class StateStoreMetrics
     private static readonly Histogram<double> CheckpointDuration = CodeCoreDiagnostics.Meter.CreateHistogram<double>(
         "code.state.checkpoint.duration", "s", "Duration of a state store checkpoint.");
 
+    /// <summary>Gets a value indicating whether anyone listens to the operation instruments (reads skip the clock when not).</summary>
+    public static bool OperationsObserved => OperationDuration.Enabled || Operations.Enabled;
+
+    /// <summary>Gets the start timestamp of an operation, or 0 when no one listens.</summary>
+    public static long Start() => OperationsObserved ? Stopwatch.GetTimestamp() : 0;
+
     /// <summary>Records one finished operation.</summary>
     /// <param name="store">The store kind (<c>memory</c>, <c>faster</c>, <c>redis</c>).</param>
     /// <param name="operation">The operation (<c>get</c>, <c>put</c>, <c>cas</c>, <c>delete</c>, <c>scan</c>).</param>
@@ -29,7 +35,7 @@ internal static class StateStoreMetrics
     /// <param name="startTimestamp">The <see cref="Stopwatch.GetTimestamp"/> taken when the operation began.</param>
     public static void Operation(string store, string operation, string outcome, long startTimestamp)
     {
-        if (!OperationDuration.Enabled && !Operations.Enabled)
+        if (startTimestamp == 0 || !OperationsObserved)
         {
             return;
         }

@@ -116,7 +116,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     /// <inheritdoc />
     public ValueTask<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         cancellationToken.ThrowIfCancellationRequested();
         var entry = ReadEntry(key);
@@ -127,7 +127,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     /// <inheritdoc />
     public async ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         _limits.ValidateValue(key, value);
         var result = await WriteAsync(key, StateVersion.Any, value, cancellationToken).ConfigureAwait(false);
@@ -139,7 +139,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     public async ValueTask<StateWriteResult> CompareAndSwapAsync(
         string key, long expectedVersion, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: false);
         _limits.ValidateValue(key, value);
@@ -151,7 +151,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     /// <inheritdoc />
     public async ValueTask<StateWriteResult> DeleteAsync(string key, long expectedVersion = StateVersion.Any, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: true);
         var result = await WriteAsync(key, expectedVersion, null, cancellationToken).ConfigureAwait(false);
@@ -162,7 +162,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     /// <inheritdoc />
     public ValueTask<StatePage> ScanAsync(string prefix, string? startAfter = null, int limit = 100, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateScan(prefix, startAfter, limit);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
@@ -504,7 +504,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
             return;
         }
 
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         var succeeded = false;
         try
         {

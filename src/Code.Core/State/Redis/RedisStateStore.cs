@@ -100,7 +100,7 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     /// <inheritdoc />
     public async ValueTask<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         var entry = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
         StateStoreMetrics.Operation(StoreKind, "get", "ok", start);
@@ -110,7 +110,7 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     /// <inheritdoc />
     public async ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         _limits.ValidateValue(key, value);
         var result = await WriteAsync(key, StateVersion.Any, value, cancellationToken).ConfigureAwait(false);
@@ -122,7 +122,7 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     public async ValueTask<StateWriteResult> CompareAndSwapAsync(
         string key, long expectedVersion, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: false);
         _limits.ValidateValue(key, value);
@@ -134,7 +134,7 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     /// <inheritdoc />
     public async ValueTask<StateWriteResult> DeleteAsync(string key, long expectedVersion = StateVersion.Any, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: true);
         var result = await WriteAsync(key, expectedVersion, null, cancellationToken).ConfigureAwait(false);
@@ -145,7 +145,7 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     /// <inheritdoc />
     public async ValueTask<StatePage> ScanAsync(string prefix, string? startAfter = null, int limit = 100, CancellationToken cancellationToken = default)
     {
-        var start = Stopwatch.GetTimestamp();
+        var start = StateStoreMetrics.Start();
         _limits.ValidateScan(prefix, startAfter, limit);
         ThrowIfDisposed();
         var afterStart = startAfter is not null && string.CompareOrdinal(startAfter, prefix) > 0;
