@@ -11,8 +11,8 @@ namespace Code.Core.State;
 /// <summary>Creates the <see cref="IStateStore"/> that <c>persistence.store</c> selects.</summary>
 internal static class StateStoreFactory
 {
-    /// <summary>The prefix of every key the Redis store writes on the server.</summary>
-    public const string RedisKeyPrefix = "code:state";
+    /// <summary>The prefix of every key the Redis store writes on the server; the braces keep all keys in one cluster hash slot.</summary>
+    public const string RedisKeyPrefix = "{code:state}";
 
     public static IStateStore Create(IServiceProvider services)
     {

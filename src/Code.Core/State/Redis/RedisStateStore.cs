@@ -54,6 +54,14 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
         return {1, revision}
         """;
 
+    private const string ReadManyScript = """
+        local values = {}
+        for i, key in ipairs(KEYS) do
+          values[i] = redis.call('HMGET', key, 'v', 'n')
+        end
+        return values
+        """;
+
     private readonly IConnectionMultiplexer _connection;
     private readonly bool _ownsConnection;
     private readonly IDatabase _database;
@@ -167,14 +175,18 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
 
         var more = keys.Count > limit;
         var pageKeys = keys.Take(limit).Where(k => !StateLimits.IsReserved(k)).ToList();
-        var reads = pageKeys.Select(k => _database.HashGetAsync(DataKey(k), [(RedisValue)"v", (RedisValue)"n"])).ToArray();
-        var values = await Task.WhenAll(reads).WaitAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<StateEntry>(pageKeys.Count);
-        for (var i = 0; i < pageKeys.Count; i++)
+        if (pageKeys.Count > 0)
         {
-            if (ToEntry(pageKeys[i], values[i]) is { } entry)
+            // One round trip for the whole page.
+            var values = (RedisResult[])(await _database.ScriptEvaluateAsync(ReadManyScript, pageKeys.Select(DataKey).ToArray())
+                .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            for (var i = 0; i < pageKeys.Count; i++)
             {
-                entries.Add(entry);
+                if (ToEntry(pageKeys[i], (RedisValue[])values[i]!) is { } entry)
+                {
+                    entries.Add(entry);
+                }
             }
         }
 
