@@ -509,6 +509,11 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         try
         {
             var generation = rotateLog ? _walGeneration + 1 : _walGeneration;
+
+            // The manifest says "the log continues at this address". If entries before it were not yet on
+            // disk, a crash would let the log restart below it and the next recovery would skip writes made
+            // after the restart; so everything appended so far is committed first.
+            await _wal.CommitAppendedAsync().ConfigureAwait(false);
             var address = rotateLog ? 0 : _wal.TailAddress;
             var (ok, token) = await _kv.TakeFullCheckpointAsync(CheckpointType.Snapshot).ConfigureAwait(false);
             if (!ok)

@@ -95,6 +95,15 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         return waiter.Task;
     }
 
+    /// <summary>Commits every entry appended so far (a checkpoint's log position must never be ahead of the durable log).</summary>
+    public async Task CommitAppendedAsync()
+    {
+        if (_log.CommittedUntilAddress < _log.TailAddress)
+        {
+            await _log.CommitAsync().ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Drops entries before <paramref name="address"/> (they are covered by a checkpoint).</summary>
     public void TruncateUntil(long address)
     {
