@@ -45,7 +45,9 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     private readonly StoredValueCodec _codec;
     private readonly ILogger _logger;
     private readonly CheckpointCatalog _catalog;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Lock _writeGate = new();
+    private readonly SemaphoreSlim _exclusiveLock = new(1, 1);
+    private Task? _exclusive;
     private readonly ConcurrentBag<Session> _idleSessions = [];
     private readonly ConcurrentBag<Session> _allSessions = [];
     private readonly Lock _keysGate = new();
@@ -242,7 +244,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var exclusive = await EnterExclusiveAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ThrowIfDisposed();
@@ -250,7 +252,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
         finally
         {
-            _writeLock.Release();
+            ExitExclusive(exclusive);
         }
     }
 
@@ -266,7 +268,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
 
         _timer?.Dispose();
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        var exclusive = await EnterExclusiveAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             try
@@ -284,7 +286,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
         finally
         {
-            _writeLock.Release();
+            ExitExclusive(exclusive);
         }
     }
 
@@ -300,7 +302,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
 
         _timer?.Dispose();
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        var exclusive = await EnterExclusiveAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
             _feed.Complete();
@@ -309,42 +311,68 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
         finally
         {
-            _writeLock.Release();
+            ExitExclusive(exclusive);
         }
+    }
+
+    /// <summary>
+    /// Takes the store for a checkpoint or close: writers that come later wait on the returned task;
+    /// writers already inside the (synchronous) write section finish first, because this takes the gate.
+    /// </summary>
+    private async Task<TaskCompletionSource> EnterExclusiveAsync(CancellationToken cancellationToken)
+    {
+        await _exclusiveLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var exclusive = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_writeGate)
+        {
+            _exclusive = exclusive.Task;
+        }
+
+        return exclusive;
+    }
+
+    private void ExitExclusive(TaskCompletionSource exclusive)
+    {
+        lock (_writeGate)
+        {
+            _exclusive = null;
+        }
+
+        exclusive.SetResult();
+        _exclusiveLock.Release();
     }
 
     private async ValueTask<StateWriteResult> WriteAsync(string key, long expectedVersion, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Compression and encryption happen before the write section, so they do not hold up other writers.
+        var encoded = value is null ? null : _codec.Encode(key, value.Value.Span);
+        var change = value is null ? ReadOnlyMemory<byte>.Empty : value.Value.ToArray();
         Task durable;
         StateWriteResult result;
-        try
+        while (true)
         {
-            ThrowIfDisposed();
-            var stored = ReadStored(_writer, key);
-            var currentVersion = stored is null ? StateVersion.Absent : BinaryPrimitives.ReadInt64LittleEndian(stored);
-            if ((expectedVersion != StateVersion.Any && expectedVersion != currentVersion) || (value is null && stored is null))
+            cancellationToken.ThrowIfCancellationRequested();
+            Task? exclusive;
+            lock (_writeGate)
             {
-                return new StateWriteResult(false, currentVersion);
+                exclusive = _exclusive;
+                if (exclusive is null)
+                {
+                    ThrowIfDisposed();
+                    var applied = WriteLocked(key, expectedVersion, encoded, change);
+                    if (applied.Durable is null)
+                    {
+                        return applied.Result;
+                    }
+
+                    durable = applied.Durable;
+                    result = applied.Result;
+                    break;
+                }
             }
 
-            var revision = _revision + 1;
-            var encoded = value is null ? null : _codec.Encode(key, value.Value.Span);
-            var record = new StateLogRecord { Revision = revision, Key = key, Deleted = value is null };
-            if (encoded is not null)
-            {
-                record.Value = UnsafeByteOperations.UnsafeWrap(encoded);
-            }
-
-            durable = _wal.Append(record.ToByteArray());
-            Apply(key, revision, encoded);
-            _feed.Publish(new StateChange(
-                revision, value is null ? StateChangeKind.Delete : StateChangeKind.Put, key, value is null ? ReadOnlyMemory<byte>.Empty : value.Value.ToArray()));
-            result = new StateWriteResult(true, revision);
-        }
-        finally
-        {
-            _writeLock.Release();
+            // A checkpoint or close has the store: wait for it, then try again.
+            await exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         // The write is applied; only the wait for the disk remains, and it is not cancellable.
@@ -352,7 +380,31 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         return result;
     }
 
-    /// <summary>Applies a write (live or replayed) to FASTER and the key index. Runs under the write lock.</summary>
+    /// <summary>Checks the version, then logs and applies one write. Runs inside the write gate, synchronously.</summary>
+    /// <returns>The result, and the task of the log flush when the write happened.</returns>
+    private (StateWriteResult Result, Task? Durable) WriteLocked(string key, long expectedVersion, byte[]? encoded, ReadOnlyMemory<byte> change)
+    {
+        var stored = ReadStored(_writer, key);
+        var currentVersion = stored is null ? StateVersion.Absent : BinaryPrimitives.ReadInt64LittleEndian(stored);
+        if ((expectedVersion != StateVersion.Any && expectedVersion != currentVersion) || (encoded is null && stored is null))
+        {
+            return (new StateWriteResult(false, currentVersion), null);
+        }
+
+        var revision = _revision + 1;
+        var record = new StateLogRecord { Revision = revision, Key = key, Deleted = encoded is null };
+        if (encoded is not null)
+        {
+            record.Value = UnsafeByteOperations.UnsafeWrap(encoded);
+        }
+
+        var durable = _wal.Append(record.ToByteArray());
+        Apply(key, revision, encoded);
+        _feed.Publish(new StateChange(revision, encoded is null ? StateChangeKind.Delete : StateChangeKind.Put, key, change));
+        return (new StateWriteResult(true, revision), durable);
+    }
+
+    /// <summary>Applies a write (live or replayed) to FASTER and the key index. Runs inside the write gate, or while the store is held exclusively (checkpoint, recovery).</summary>
     private void Apply(string key, long revision, byte[]? encoded)
     {
         var keyBytes = Encoding.UTF8.GetBytes(key);
@@ -496,7 +548,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
     }
 
-    /// <summary>Checkpoints FASTER, records the manifest, prunes old checkpoints and truncates the log. Runs under the write lock.</summary>
+    /// <summary>Checkpoints FASTER, records the manifest, prunes old checkpoints and truncates the log. Runs inside the write gate, or while the store is held exclusively (checkpoint, recovery).</summary>
     private async Task CheckpointLockedAsync(bool rotateLog)
     {
         if (!rotateLog && _revision == _checkpointRevision)

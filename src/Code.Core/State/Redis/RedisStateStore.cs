@@ -302,11 +302,10 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
             var from = afterRevision == StateVersion.Latest ? await GetRevisionAsync(linked.Token).ConfigureAwait(false) : afterRevision;
             while (!linked.IsCancellationRequested)
             {
-                var changes = await _database.SortedSetRangeByScoreWithScoresAsync(_logKey, from, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000)
-                    .WaitAsync(linked.Token).ConfigureAwait(false);
-                if (changes.Length == 0 || (long)changes[0].Score != from + 1)
+                var changes = await ReadChangesAsync(from, linked.Token).ConfigureAwait(false);
+                if (!FollowsOn(changes, from))
                 {
-                    await ThrowIfHistoryLostAsync(from, changes, linked.Token).ConfigureAwait(false);
+                    changes = await RecheckChangesAsync(from, changes, linked.Token).ConfigureAwait(false);
                 }
 
                 foreach (var item in changes)
@@ -338,12 +337,34 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
         }
     }
 
-    private async Task ThrowIfHistoryLostAsync(long from, SortedSetEntry[] changes, CancellationToken cancellationToken)
+    private Task<SortedSetEntry[]> ReadChangesAsync(long from, CancellationToken cancellationToken) =>
+        _database.SortedSetRangeByScoreWithScoresAsync(_logKey, from, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000)
+            .WaitAsync(cancellationToken);
+
+    private static bool FollowsOn(SortedSetEntry[] changes, long from) => changes.Length > 0 && (long)changes[0].Score == from + 1;
+
+    /// <summary>
+    /// Handles a read of the change log that does not start right after <paramref name="from"/>: nothing new
+    /// yet, a write seen half-done (Garnet does not hide a running script from other connections), or history
+    /// trimmed away. Looks again a few times before concluding the last.
+    /// </summary>
+    private async Task<SortedSetEntry[]> RecheckChangesAsync(long from, SortedSetEntry[] changes, CancellationToken cancellationToken)
     {
         var revision = await GetRevisionAsync(cancellationToken).ConfigureAwait(false);
         if (revision <= from)
         {
-            return;
+            return [];
+        }
+
+        for (var attempt = 1; attempt <= 3 && !FollowsOn(changes, from); attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), cancellationToken).ConfigureAwait(false);
+            changes = await ReadChangesAsync(from, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (FollowsOn(changes, from))
+        {
+            return changes;
         }
 
         var oldest = changes.Length > 0 ? (long)changes[0].Score : revision + 1;
