@@ -9,7 +9,7 @@ namespace Code.Core.State.Faster;
 /// The FASTER store's write-ahead log: a <see cref="FasterLog"/> whose entries carry a checksum, with
 /// real group commit. Writers append (in revision order, under the store's write lock) and get a task
 /// that completes when their entry is on disk; one committer issues a single commit for everything
-/// appended while the previous commit ran, then completes all those waiters at once.
+/// appended while the previous commit ran, then completes that batch's one shared task.
 /// </summary>
 internal sealed class GroupCommitLog : IAsyncDisposable
 {
@@ -21,7 +21,8 @@ internal sealed class GroupCommitLog : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly Task _committer;
-    private List<TaskCompletionSource> _pending = [];
+    private TaskCompletionSource? _batch;
+    private int _batchSize;
     private Exception? _fault;
     private bool _stopping;
 
@@ -75,7 +76,6 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         BinaryPrimitives.WriteUInt64LittleEndian(entry, XxHash64.HashToUInt64(payload));
         payload.CopyTo(entry.AsSpan(ChecksumSize));
 
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
             if (_fault is not null)
@@ -85,14 +85,16 @@ internal sealed class GroupCommitLog : IAsyncDisposable
 
             ObjectDisposedException.ThrowIf(_stopping, this);
             _log.Enqueue(entry);
-            _pending.Add(waiter);
-            if (_pending.Count == 1)
+            _batchSize++;
+            if (_batch is null)
             {
+                // The first entry of a new batch: every entry until the committer takes the batch shares its task.
+                _batch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _signal.Release();
             }
-        }
 
-        return waiter.Task;
+            return _batch.Task;
+        }
     }
 
     /// <summary>Commits every entry appended so far (a checkpoint's log position must never be ahead of the durable log).</summary>
@@ -188,26 +190,26 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         while (true)
         {
             await _signal.WaitAsync().ConfigureAwait(false);
-            List<TaskCompletionSource> batch;
+            TaskCompletionSource? batch;
+            int size;
             bool stopping;
             lock (_gate)
             {
-                batch = _pending;
-                _pending = [];
+                batch = _batch;
+                size = _batchSize;
+                _batch = null;
+                _batchSize = 0;
                 stopping = _stopping;
             }
 
-            if (batch.Count > 0)
+            if (batch is not null)
             {
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
                     await _log.CommitAsync().ConfigureAwait(false);
-                    StateStoreMetrics.Flush(batch.Count, Stopwatch.GetElapsedTime(start));
-                    foreach (var waiter in batch)
-                    {
-                        waiter.TrySetResult();
-                    }
+                    StateStoreMetrics.Flush(size, Stopwatch.GetElapsedTime(start));
+                    batch.TrySetResult();
                 }
                 catch (Exception e) when (e is IOException or FasterException or ObjectDisposedException or InvalidOperationException)
                 {
@@ -216,10 +218,7 @@ internal sealed class GroupCommitLog : IAsyncDisposable
                         _fault = e;
                     }
 
-                    foreach (var waiter in batch)
-                    {
-                        waiter.TrySetException(new IOException("The write could not be made durable: the state store's write-ahead log failed.", e));
-                    }
+                    batch.TrySetException(new IOException("The write could not be made durable: the state store's write-ahead log failed.", e));
                 }
             }
 
@@ -227,7 +226,7 @@ internal sealed class GroupCommitLog : IAsyncDisposable
             {
                 lock (_gate)
                 {
-                    if (_pending.Count == 0)
+                    if (_batch is null)
                     {
                         return;
                     }
