@@ -474,7 +474,8 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     {
         if (key.Length <= StackKeyBytes / 3)
         {
-            Span<byte> buffer = stackalloc byte[StackKeyBytes];
+            // Sized to the key (stack memory is zeroed on every call), at most 3 bytes per UTF-16 unit.
+            Span<byte> buffer = stackalloc byte[key.Length * 3];
             var length = Encoding.UTF8.GetBytes(key, buffer);
             return ReadStored(session, buffer[..length]);
         }
