@@ -399,8 +399,8 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_compare_and_swap_increments_lose_nothing()
     {
-        const int Writers = 8;
-        const int IncrementsPerWriter = 40;
+        const int Writers = 16;
+        const int IncrementsPerWriter = 25;
         string[] keys = ["counter/a", "counter/b"];
 
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
