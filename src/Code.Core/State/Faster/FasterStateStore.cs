@@ -56,7 +56,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     private FasterKV<SpanByte, SpanByte> _kv = null!;
     private IDevice _kvDevice = null!;
     private DeviceLogCommitCheckpointManager _checkpoints = null!;
-    private Session _writer = null!;
+    private WriterSession _writer = null!;
     private GroupCommitLog _wal = null!;
     private long _walGeneration;
     private StateChangeFeed _feed = null!;
@@ -470,7 +470,8 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     private StateEntry ToEntry(string key, byte[] stored) =>
         new(key, _codec.Decode(key, stored.AsMemory(VersionBytes)), BinaryPrimitives.ReadInt64LittleEndian(stored));
 
-    private static byte[]? ReadStored(Session session, string key)
+    private static byte[]? ReadStored<TFunctions>(ClientSession<SpanByte, SpanByte, SpanByte, byte[], Empty, TFunctions> session, string key)
+        where TFunctions : IFunctions<SpanByte, SpanByte, SpanByte, byte[], Empty>
     {
         if (key.Length <= StackKeyBytes / 3)
         {
@@ -486,7 +487,8 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
     }
 
     /// <summary>Reads the stored bytes of a key whose UTF-8 bytes are in fixed (stack or pinned) memory.</summary>
-    private static byte[]? ReadStored(Session session, Span<byte> fixedKey)
+    private static byte[]? ReadStored<TFunctions>(ClientSession<SpanByte, SpanByte, SpanByte, byte[], Empty, TFunctions> session, Span<byte> fixedKey)
+        where TFunctions : IFunctions<SpanByte, SpanByte, SpanByte, byte[], Empty>
     {
         var key = SpanByte.FromFixedSpan(fixedKey);
         SpanByte input = default;
@@ -686,6 +688,8 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         _allSessions.Clear();
         _idleSessions.Clear();
         _readerSessions = 0;
+        _writer?.Dispose();
+        _writer = null!;
         _kv?.Dispose();
         _kvDevice?.Dispose();
         _checkpoints?.Dispose();
@@ -733,8 +737,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
             OpenFaster();
         }
 
-        _writer = _kv.For(new SpanByteFunctions_ByteArrayOutput<Empty>()).NewSession<SpanByteFunctions_ByteArrayOutput<Empty>>();
-        _allSessions.Add(_writer);
+        _writer = _kv.For(new VersionReaderFunctions()).NewSession<VersionReaderFunctions>();
         RebuildKeyIndex();
         _revision = chosen?.Revision ?? 0;
         var checkpointRevision = _revision;
