@@ -263,6 +263,54 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scan_after_a_key_outside_the_prefix_starts_at_the_right_place()
+    {
+        foreach (var key in new[] { "a/1", "b/1", "b/2", "c/1" })
+        {
+            await Store.PutAsync(key, Bytes(key));
+        }
+
+        string[] fromBefore = ["b/1", "b/2"];
+        Assert.Equal(fromBefore, (await Store.ScanAsync("b/", startAfter: "a/zzz")).Entries.Select(e => e.Key));
+        Assert.Empty((await Store.ScanAsync("b/", startAfter: "b/9")).Entries);
+        Assert.Empty((await Store.ScanAsync("b/", startAfter: "c")).Entries);
+    }
+
+    [Fact]
+    public async Task A_cancelled_watch_ends()
+    {
+        using var cancel = new CancellationTokenSource();
+        var start = await Store.GetRevisionAsync();
+        var seen = new List<StateChange>();
+        var watch = Task.Run(async () =>
+        {
+            await foreach (var change in Store.WatchAsync("c/", start, cancel.Token))
+            {
+                seen.Add(change);
+                await cancel.CancelAsync();
+            }
+        });
+
+        await Store.PutAsync("c/1", Bytes("x"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Single(seen);
+    }
+
+    [Fact]
+    public async Task Delete_expecting_absent_on_a_present_key_changes_nothing()
+    {
+        var version = await Store.PutAsync("k", Bytes("v"));
+
+        var result = await Store.DeleteAsync("k", StateVersion.Absent);
+
+        Assert.Equal(new StateWriteResult(false, version), result);
+        Assert.NotNull(await Store.GetAsync("k"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Store.DeleteAsync("k", -2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Store.WatchAsync("", -2));
+    }
+
+    [Fact]
     public async Task Invalid_keys_and_values_are_refused_and_nothing_is_written()
     {
         await Assert.ThrowsAsync<ArgumentNullException>(async () => await Store.PutAsync(null!, Bytes("v")));

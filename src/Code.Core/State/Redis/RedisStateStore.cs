@@ -290,9 +290,16 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
         var subscriber = _connection.GetSubscriber();
         void OnChange(RedisChannel channel, RedisValue message)
         {
-            if (wakeUp.CurrentCount == 0)
+            try
             {
-                wakeUp.Release();
+                if (wakeUp.CurrentCount == 0)
+                {
+                    wakeUp.Release();
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // The watch ended while this notification was on its way.
             }
         }
 
@@ -300,12 +307,12 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
         try
         {
             var from = afterRevision == StateVersion.Latest ? await GetRevisionAsync(linked.Token).ConfigureAwait(false) : afterRevision;
-            while (!linked.IsCancellationRequested)
+            while (true)
             {
-                var changes = await ReadChangesAsync(from, linked.Token).ConfigureAwait(false);
-                if (!FollowsOn(changes, from))
+                var changes = await NextChangesAsync(from, linked.Token, cancellationToken).ConfigureAwait(false);
+                if (changes is null)
                 {
-                    changes = await RecheckChangesAsync(from, changes, linked.Token).ConfigureAwait(false);
+                    yield break;
                 }
 
                 foreach (var item in changes)
@@ -318,24 +325,54 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
                     }
                 }
 
-                if (changes.Length < 1000)
+                if (changes.Length < 1000 && !await WaitForWakeUpAsync(wakeUp, linked.Token, cancellationToken).ConfigureAwait(false))
                 {
-                    try
-                    {
-                        await wakeUp.WaitAsync(PollInterval, linked.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
+                    yield break;
                 }
             }
         }
         finally
         {
-            await subscriber.UnsubscribeAsync(_changesChannel, OnChange).ConfigureAwait(false);
+            // An owned connection closes with the store, and its subscriptions with it; a shared one is kept clean.
+            if (!_ownsConnection || Volatile.Read(ref _disposed) == 0)
+            {
+                await subscriber.UnsubscribeAsync(_changesChannel, OnChange).ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>Reads the next changes; <see langword="null"/> when the store is closing (the caller's cancellation throws).</summary>
+    private async Task<SortedSetEntry[]?> NextChangesAsync(long from, CancellationToken linked, CancellationToken caller)
+    {
+        try
+        {
+            var changes = await ReadChangesAsync(from, linked).ConfigureAwait(false);
+            return FollowsOn(changes, from) ? changes : await RecheckChangesAsync(from, changes, linked).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsClosing(e, caller))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits for a wake-up or the poll interval; <see langword="false"/> when the store is closing.</summary>
+    private async Task<bool> WaitForWakeUpAsync(SemaphoreSlim wakeUp, CancellationToken linked, CancellationToken caller)
+    {
+        try
+        {
+            await wakeUp.WaitAsync(PollInterval, linked).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (IsClosing(e, caller))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether an exception in a watch comes from the store closing (the watch then ends) rather than from the caller or the server.</summary>
+    private bool IsClosing(Exception exception, CancellationToken caller) =>
+        !caller.IsCancellationRequested
+        && (exception is OperationCanceledException || (exception is ObjectDisposedException && Volatile.Read(ref _disposed) != 0));
 
     private Task<SortedSetEntry[]> ReadChangesAsync(long from, CancellationToken cancellationToken) =>
         _database.SortedSetRangeByScoreWithScoresAsync(_logKey, from, double.PositiveInfinity, Exclude.Start, Order.Ascending, 0, 1000)

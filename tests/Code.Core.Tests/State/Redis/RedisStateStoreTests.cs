@@ -37,4 +37,17 @@ public sealed class RedisStateStoreTests(GarnetServerFixture server) : StateStor
         string[] expected = ["step-1", "step-2"];
         Assert.Equal(expected, (await watch).Select(c => Text(c.Value)));
     }
+
+    [Fact]
+    public async Task Disposing_the_store_ends_its_watches()
+    {
+        var store = await RedisStateStore.ConnectAsync(server.Configuration, GarnetServerFixture.UniquePrefix(), StateLimits.Default, StoredValueCodec.Plain, Time);
+        var watch = TakeAsync(store.WatchAsync("", 0), 5);
+        await store.PutAsync("k", Bytes("v"));
+        await Task.Delay(100);
+
+        await store.DisposeAsync();
+
+        Assert.Single(await watch.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
