@@ -96,15 +96,18 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
             ObjectDisposedException.ThrowIf(_disposed, this);
             var page = new List<StateEntry>(Math.Min(limit, 256));
             string? continuation = null;
+            long bytes = 0;
             foreach (var key in StateScan.KeysFrom(_keys, prefix, startAfter))
             {
-                if (page.Count == limit)
+                var entry = _entries[key];
+                if (page.Count == limit || (page.Count > 0 && bytes + entry.Value.Length > _limits.MaxScanBytes))
                 {
                     continuation = page[^1].Key;
                     break;
                 }
 
-                page.Add(_entries[key]);
+                bytes += entry.Value.Length;
+                page.Add(entry);
             }
 
             return ValueTask.FromResult(new StatePage(page, continuation));

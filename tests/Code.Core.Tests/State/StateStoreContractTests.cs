@@ -1,5 +1,4 @@
 using System.Text;
-using Code.Core.Configuration;
 using Code.Core.Persistence.Protos;
 using Code.Core.State;
 using Google.Protobuf;
@@ -19,7 +18,8 @@ public abstract class StateStoreContractTests : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    protected static MemoryOptions Limits { get; } = new() { MaxKeySize = 64, MaxValueSize = 4096 };
+    /// <summary>Keys up to 64 bytes, values up to 4096, scan pages up to 10 000 value bytes.</summary>
+    private protected static StateLimits Limits { get; } = new(64, 4096, maxScanBytes: 10_000);
 
     protected IStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
 
@@ -34,7 +34,7 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     }
 
     /// <summary>Opens a new, empty store with the given clock, size limits and watch-history capacity.</summary>
-    protected abstract Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, MemoryOptions limits, int historyCapacity);
+    private protected abstract Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, StateLimits limits, int historyCapacity);
 
     protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -206,6 +206,30 @@ public abstract class StateStoreContractTests : IAsyncLifetime
 
         Assert.Equal(keys, seen);
         Assert.Equal(5, pages);
+    }
+
+    [Fact]
+    public async Task A_scan_page_ends_early_when_its_values_reach_the_byte_limit()
+    {
+        for (var i = 0; i < 9; i++)
+        {
+            await Store.PutAsync($"big/{i}", new byte[3000]);
+        }
+
+        var pages = new List<int>();
+        var seen = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await Store.ScanAsync("big/", continuation, limit: 100);
+            pages.Add(page.Entries.Count);
+            seen.AddRange(page.Entries.Select(e => e.Key));
+            continuation = page.ContinuationKey;
+        }
+        while (continuation is not null);
+
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => $"big/{i}"), seen);
+        Assert.All(pages, count => Assert.InRange(count, 1, 3));
     }
 
     [Fact]

@@ -183,17 +183,30 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
 
         var entries = new List<StateEntry>(Math.Min(keys.Count, limit));
+        var continuation = keys.Count > limit ? keys[limit - 1] : null;
+        long bytes = 0;
         var session = EnterRead();
         try
         {
-            foreach (var key in keys.Take(limit))
+            for (var i = 0; i < Math.Min(keys.Count, limit); i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var stored = ReadStored(session, key);
-                if (stored is not null)
+                var stored = ReadStored(session, keys[i]);
+                if (stored is null)
                 {
-                    entries.Add(ToEntry(key, stored));
+                    continue;
                 }
+
+                var entry = ToEntry(keys[i], stored);
+                if (entries.Count > 0 && bytes + entry.Value.Length > _limits.MaxScanBytes)
+                {
+                    // The page is full by size: the next page starts after the last key returned.
+                    continuation = entries[^1].Key;
+                    break;
+                }
+
+                bytes += entry.Value.Length;
+                entries.Add(entry);
             }
         }
         finally
@@ -202,7 +215,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         }
 
         StateStoreMetrics.Operation(StoreKind, "scan", "ok", start);
-        return ValueTask.FromResult(new StatePage(entries, keys.Count > limit ? keys[limit - 1] : null));
+        return ValueTask.FromResult(new StatePage(entries, continuation));
     }
 
     /// <inheritdoc />

@@ -28,6 +28,7 @@ namespace Code.Core.State.Redis;
 internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordStore
 {
     private const string StoreKind = "redis";
+    private const int ScanChunk = 100;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     private const string WriteScript = """
@@ -173,25 +174,36 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
             keys.Add(key);
         }
 
-        var more = keys.Count > limit;
+        var continuation = keys.Count > limit ? keys[limit - 1] : null;
         var pageKeys = keys.Take(limit).Where(k => !StateLimits.IsReserved(k)).ToList();
         var entries = new List<StateEntry>(pageKeys.Count);
-        if (pageKeys.Count > 0)
+        long bytes = 0;
+        for (var chunk = 0; chunk < pageKeys.Count; chunk += ScanChunk)
         {
-            // One round trip for the whole page.
-            var values = (RedisResult[])(await _database.ScriptEvaluateAsync(ReadManyScript, pageKeys.Select(DataKey).ToArray())
+            // One round trip per chunk of keys; a page that reaches the byte limit ends early.
+            var chunkKeys = pageKeys.Skip(chunk).Take(ScanChunk).ToList();
+            var values = (RedisResult[])(await _database.ScriptEvaluateAsync(ReadManyScript, chunkKeys.Select(DataKey).ToArray())
                 .WaitAsync(cancellationToken).ConfigureAwait(false))!;
-            for (var i = 0; i < pageKeys.Count; i++)
+            for (var i = 0; i < chunkKeys.Count; i++)
             {
-                if (ToEntry(pageKeys[i], (RedisValue[])values[i]!) is { } entry)
+                if (ToEntry(chunkKeys[i], (RedisValue[])values[i]!) is not { } entry)
                 {
-                    entries.Add(entry);
+                    continue;
                 }
+
+                if (entries.Count > 0 && bytes + entry.Value.Length > _limits.MaxScanBytes)
+                {
+                    StateStoreMetrics.Operation(StoreKind, "scan", "ok", start);
+                    return new StatePage(entries, entries[^1].Key);
+                }
+
+                bytes += entry.Value.Length;
+                entries.Add(entry);
             }
         }
 
         StateStoreMetrics.Operation(StoreKind, "scan", "ok", start);
-        return new StatePage(entries, more ? keys[limit - 1] : null);
+        return new StatePage(entries, continuation);
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using Code.Core.Configuration;
 using Code.Core.State;
 using Code.Core.State.Faster;
 using Code.Testing;
@@ -13,10 +12,10 @@ public sealed class FasterStateStoreTests : StateStoreContractTests, IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    internal static FasterStateStoreSettings Settings(string directory, TimeProvider time, MemoryOptions? limits = null, int historyCapacity = 1000) =>
+    internal static FasterStateStoreSettings Settings(string directory, TimeProvider time, StateLimits? limits = null, int historyCapacity = 1000) =>
         new(directory)
         {
-            Limits = StateLimits.From(limits ?? Limits),
+            Limits = limits ?? Limits,
             TimeProvider = time,
             CacheSizeBytes = 1 << 22,
             IndexBuckets = 1 << 12,
@@ -24,6 +23,6 @@ public sealed class FasterStateStoreTests : StateStoreContractTests, IDisposable
             CheckpointInterval = TimeSpan.FromMinutes(10),
         };
 
-    protected override async Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, MemoryOptions limits, int historyCapacity) =>
+    private protected override async Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, StateLimits limits, int historyCapacity) =>
         await FasterStateStore.OpenAsync(Settings(_directory.Path, time, limits, historyCapacity));
 }

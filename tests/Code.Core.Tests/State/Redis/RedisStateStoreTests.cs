@@ -1,4 +1,3 @@
-using Code.Core.Configuration;
 using Code.Core.Persistence;
 using Code.Core.State;
 using Code.Core.State.Redis;
@@ -10,9 +9,9 @@ namespace Code.Core.Tests.State.Redis;
 /// <summary>The Redis-protocol store against the <see cref="IStateStore"/> contract, on a real (Garnet) server.</summary>
 public sealed class RedisStateStoreTests(GarnetServerFixture server) : StateStoreContractTests, IClassFixture<GarnetServerFixture>
 {
-    protected override async Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, MemoryOptions limits, int historyCapacity) =>
+    private protected override async Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, StateLimits limits, int historyCapacity) =>
         await RedisStateStore.ConnectAsync(
-            server.Configuration, GarnetServerFixture.UniquePrefix(), StateLimits.From(limits), new StoredValueCodec(1024), time, historyCapacity);
+            server.Configuration, GarnetServerFixture.UniquePrefix(), limits, new StoredValueCodec(1024), time, historyCapacity);
 
     [Fact]
     public async Task Two_hosts_on_one_server_share_versions_CAS_watches_and_leases()
