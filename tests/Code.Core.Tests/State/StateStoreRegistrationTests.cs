@@ -28,7 +28,11 @@ public sealed class StateStoreRegistrationTests(GarnetServerFixture server) : IC
         Assert.True(Directory.Exists(Path.Combine(directory.Path, "state", "manifests")));
         Assert.True(File.Exists(Path.Combine(directory.Path, "audit", "audit.log")));
         await using var reopened = new ServiceCollection().AddCode(o => o.Core.DataDirectory = directory.Path).UseStateEncryption(new byte[32]).Services.BuildServiceProvider();
-        Assert.Equal(version, (await reopened.GetRequiredService<IStateStore>().GetAsync("k"))!.Version);
+        var reopenedStore = reopened.GetRequiredService<IStateStore>();
+        Assert.Equal(version, (await reopenedStore.GetAsync("k"))!.Version);
+        var recovery = Assert.IsAssignableFrom<IStateStoreRecovery>(reopenedStore).Recovery;
+        Assert.Null(recovery.Damage);
+        Assert.Equal(version, recovery.Revision);
     }
 
     [Fact]

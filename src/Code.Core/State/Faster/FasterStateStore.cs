@@ -34,7 +34,7 @@ namespace Code.Core.State.Faster;
 /// reads rent them from a pool.
 /// </para>
 /// </remarks>
-internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeaseRecordStore
+internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecovery, IDisposable, ILeaseRecordStore
 {
     private const string StoreKind = "faster";
     private const int VersionBytes = sizeof(long);
@@ -758,7 +758,7 @@ internal sealed partial class FasterStateStore : IStateStore, IDisposable, ILeas
         var generations = WalGenerations();
         var firstGeneration = chosen?.LogGeneration ?? (generations.Count > 0 ? generations[0].Generation : 1);
         var lastGeneration = Math.Max(firstGeneration, generations.Count > 0 ? generations[^1].Generation : firstGeneration);
-        LogDamage? damage = null;
+        StateLogDamage? damage = null;
         long replayed = 0;
         for (var generation = firstGeneration; generation <= lastGeneration; generation++)
         {

@@ -121,7 +121,7 @@ internal sealed class GroupCommitLog : IAsyncDisposable
     /// it cannot use. Stops at the first bad entry.
     /// </summary>
     /// <returns>The address of the first bad entry and the bytes from there to the tail, or <see langword="null"/> when all were good.</returns>
-    public LogDamage? Replay(long fromAddress, Func<ReadOnlyMemory<byte>, bool> apply)
+    public StateLogDamage? Replay(long fromAddress, Func<ReadOnlyMemory<byte>, bool> apply)
     {
         var tail = _log.CommittedUntilAddress;
         var from = Math.Max(fromAddress, _log.BeginAddress);
@@ -139,18 +139,18 @@ internal sealed class GroupCommitLog : IAsyncDisposable
                 position = current;
                 if (length < ChecksumSize)
                 {
-                    return new LogDamage(current, tail - current, "an entry shorter than its checksum");
+                    return new StateLogDamage(current, tail - current, "an entry shorter than its checksum");
                 }
 
                 var payload = entry.AsMemory(ChecksumSize, length - ChecksumSize);
                 if (BinaryPrimitives.ReadUInt64LittleEndian(entry) != XxHash64.HashToUInt64(payload.Span))
                 {
-                    return new LogDamage(current, tail - current, "a checksum mismatch");
+                    return new StateLogDamage(current, tail - current, "a checksum mismatch");
                 }
 
                 if (!apply(payload))
                 {
-                    return new LogDamage(current, tail - current, "a record that does not follow its predecessor");
+                    return new StateLogDamage(current, tail - current, "a record that does not follow its predecessor");
                 }
 
                 position = next;
@@ -158,10 +158,10 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         }
         catch (Exception e) when (e is FasterException or IOException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
-            return new LogDamage(position, tail - position, $"an unreadable entry ({e.GetType().Name}: {e.Message})");
+            return new StateLogDamage(position, tail - position, $"an unreadable entry ({e.GetType().Name}: {e.Message})");
         }
 
-        return position < tail ? new LogDamage(position, tail - position, "a log that ends before its committed tail") : null;
+        return position < tail ? new StateLogDamage(position, tail - position, "a log that ends before its committed tail") : null;
     }
 
     /// <summary>Makes every appended entry durable and stops the committer.</summary>
@@ -235,9 +235,3 @@ internal sealed class GroupCommitLog : IAsyncDisposable
         }
     }
 }
-
-/// <summary>Where a write-ahead log stopped being readable, and why.</summary>
-/// <param name="Address">The log address of the first entry that could not be used.</param>
-/// <param name="Bytes">The bytes from there to the committed tail, all dropped.</param>
-/// <param name="Reason">What was wrong.</param>
-internal sealed record LogDamage(long Address, long Bytes, string Reason);
