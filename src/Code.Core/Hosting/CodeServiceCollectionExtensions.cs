@@ -1,5 +1,6 @@
 using Code.Core.Configuration;
 using Code.Core.Hosting;
+using Code.Core.Persistence;
 using Code.Core.State;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +31,7 @@ public static class CodeServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CodeOptions>, CodeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStateStore>(StateStoreFactory.Create);
+        services.TryAddSingleton<IAuditLog>(AuditLogFactory.Create);
 
         return new CodeBuilder(services);
     }
@@ -62,6 +64,23 @@ public static class CodeServiceCollectionExtensions
         var builder = services.AddCode();
         services.AddOptions<CodeOptions>().Bind(configuration);
         services.AddSingleton<IValidateOptions<CodeOptions>>(new CodeConfigurationKeysValidator(configuration));
+        return builder;
+    }
+
+    /// <summary>
+    /// Encrypts state values at rest (AES-GCM) with a key the host supplies, for example from a secret
+    /// store. Values written without a key stay readable; reading with a different key fails with an
+    /// <see cref="InvalidDataException"/>, never with wrong bytes. Keys are not encrypted.
+    /// </summary>
+    /// <param name="builder">The CODE builder.</param>
+    /// <param name="key">An AES key of 16, 24 or 32 bytes; copied.</param>
+    /// <returns>The builder.</returns>
+    public static ICodeBuilder UseStateEncryption(this ICodeBuilder builder, ReadOnlySpan<byte> key)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var encryptionKey = new StateEncryptionKey(key);
+        builder.Services.RemoveAll<StateEncryptionKey>();
+        builder.Services.AddSingleton(encryptionKey);
         return builder;
     }
 }

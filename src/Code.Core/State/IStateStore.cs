@@ -56,6 +56,10 @@ public interface IStateStore : IAsyncDisposable
         string key, long expectedVersion = StateVersion.Any, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the keys that start with <paramref name="prefix"/>, in ordinal key order, one page at a time.</summary>
+    /// <remarks>
+    /// A page may hold fewer than <paramref name="limit"/> entries even when more follow (stores bound the
+    /// bytes of one page, 64 MiB by default); read on while <see cref="StatePage.ContinuationKey"/> is not <see langword="null"/>.
+    /// </remarks>
     /// <param name="prefix">The key prefix; empty lists every key.</param>
     /// <param name="startAfter">The <see cref="StatePage.ContinuationKey"/> of the previous page, or <see langword="null"/> for the first.</param>
     /// <param name="limit">The most entries to return, 1 to 10000.</param>

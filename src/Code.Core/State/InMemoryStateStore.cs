@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Code.Core.Configuration;
 
 namespace Code.Core.State;
@@ -10,6 +11,7 @@ namespace Code.Core.State;
 public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordStore
 {
     internal const int DefaultHistoryCapacity = 10_000;
+    private const string StoreKind = "memory";
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, StateEntry> _entries = new(StringComparer.Ordinal);
@@ -38,18 +40,24 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
     /// <inheritdoc />
     public ValueTask<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Read(key));
+        var entry = Read(key);
+        StateStoreMetrics.Operation(StoreKind, "get", "ok", start);
+        return ValueTask.FromResult(entry);
     }
 
     /// <inheritdoc />
     public ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
     {
+        var start = StateStoreMetrics.Start();
         _limits.ValidateKey(key);
         _limits.ValidateValue(key, value);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Write(key, StateVersion.Any, value.ToArray()).Version);
+        var result = Write(key, StateVersion.Any, value.ToArray());
+        StateStoreMetrics.Operation(StoreKind, "put", "ok", start);
+        return ValueTask.FromResult(result.Version);
     }
 
     /// <inheritdoc />
@@ -60,7 +68,10 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: false);
         _limits.ValidateValue(key, value);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Write(key, expectedVersion, value.ToArray()));
+        var start = StateStoreMetrics.Start();
+        var result = Write(key, expectedVersion, value.ToArray());
+        StateStoreMetrics.Operation(StoreKind, "cas", result.Succeeded ? "ok" : "conflict", start);
+        return ValueTask.FromResult(result);
     }
 
     /// <inheritdoc />
@@ -69,7 +80,10 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
         _limits.ValidateKey(key);
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: true);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Write(key, expectedVersion, null));
+        var start = StateStoreMetrics.Start();
+        var result = Write(key, expectedVersion, null);
+        StateStoreMetrics.Operation(StoreKind, "delete", result.Succeeded ? "ok" : "conflict", start);
+        return ValueTask.FromResult(result);
     }
 
     /// <inheritdoc />
@@ -82,15 +96,18 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
             ObjectDisposedException.ThrowIf(_disposed, this);
             var page = new List<StateEntry>(Math.Min(limit, 256));
             string? continuation = null;
+            long bytes = 0;
             foreach (var key in StateScan.KeysFrom(_keys, prefix, startAfter))
             {
-                if (page.Count == limit)
+                var entry = _entries[key];
+                if (page.Count == limit || (page.Count > 0 && bytes + entry.Value.Length > _limits.MaxScanBytes))
                 {
                     continuation = page[^1].Key;
                     break;
                 }
 
-                page.Add(_entries[key]);
+                bytes += entry.Value.Length;
+                page.Add(entry);
             }
 
             return ValueTask.FromResult(new StatePage(page, continuation));

@@ -18,12 +18,17 @@ internal sealed class StateLimits
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public StateLimits(int maxKeyBytes, int maxValueBytes)
+    /// <summary>The default most value bytes one scan page returns: 64 MiB.</summary>
+    public const long DefaultMaxScanBytes = 64L * 1024 * 1024;
+
+    public StateLimits(int maxKeyBytes, int maxValueBytes, long maxScanBytes = DefaultMaxScanBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeyBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxValueBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxScanBytes, 1);
         MaxKeyBytes = maxKeyBytes;
         MaxValueBytes = maxValueBytes;
+        MaxScanBytes = maxScanBytes;
     }
 
     public static StateLimits Default { get; } = new(CodeDefaults.MaxKeySize, CodeDefaults.MaxValueSize);
@@ -31,6 +36,13 @@ internal sealed class StateLimits
     public int MaxKeyBytes { get; }
 
     public int MaxValueBytes { get; }
+
+    /// <summary>
+    /// Gets the most value bytes one scan page returns: a page ends early (with a continuation key) once
+    /// it holds this much, so a scan of many large values cannot exhaust memory. A page always holds at
+    /// least one entry.
+    /// </summary>
+    public long MaxScanBytes { get; }
 
     public static StateLimits From(MemoryOptions? memory) =>
         memory is null ? Default : new StateLimits(memory.MaxKeySize, memory.MaxValueSize);

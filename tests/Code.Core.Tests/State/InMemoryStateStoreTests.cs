@@ -1,4 +1,3 @@
-using Code.Core.Configuration;
 using Code.Core.State;
 using Microsoft.Extensions.Time.Testing;
 
@@ -6,8 +5,8 @@ namespace Code.Core.Tests.State;
 
 public sealed class InMemoryStateStoreTests : StateStoreContractTests
 {
-    protected override Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, MemoryOptions limits, int historyCapacity) =>
-        Task.FromResult<IStateStore>(new InMemoryStateStore(time, StateLimits.From(limits), historyCapacity));
+    private protected override Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, StateLimits limits, int historyCapacity) =>
+        Task.FromResult<IStateStore>(new InMemoryStateStore(time, limits, historyCapacity));
 
     [Fact]
     public async Task The_public_constructor_gives_a_working_store_with_default_limits()

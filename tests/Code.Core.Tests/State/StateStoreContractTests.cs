@@ -1,5 +1,4 @@
 using System.Text;
-using Code.Core.Configuration;
 using Code.Core.Persistence.Protos;
 using Code.Core.State;
 using Google.Protobuf;
@@ -19,7 +18,8 @@ public abstract class StateStoreContractTests : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    protected static MemoryOptions Limits { get; } = new() { MaxKeySize = 64, MaxValueSize = 4096 };
+    /// <summary>Keys up to 64 bytes, values up to 4096, scan pages up to 10 000 value bytes.</summary>
+    private protected static StateLimits Limits { get; } = new(64, 4096, maxScanBytes: 10_000);
 
     protected IStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
 
@@ -34,7 +34,7 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     }
 
     /// <summary>Opens a new, empty store with the given clock, size limits and watch-history capacity.</summary>
-    protected abstract Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, MemoryOptions limits, int historyCapacity);
+    private protected abstract Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, StateLimits limits, int historyCapacity);
 
     protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
@@ -209,6 +209,30 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scan_page_ends_early_when_its_values_reach_the_byte_limit()
+    {
+        for (var i = 0; i < 9; i++)
+        {
+            await Store.PutAsync($"big/{i}", new byte[3000]);
+        }
+
+        var pages = new List<int>();
+        var seen = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await Store.ScanAsync("big/", continuation, limit: 100);
+            pages.Add(page.Entries.Count);
+            seen.AddRange(page.Entries.Select(e => e.Key));
+            continuation = page.ContinuationKey;
+        }
+        while (continuation is not null);
+
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => $"big/{i}"), seen);
+        Assert.All(pages, count => Assert.InRange(count, 1, 3));
+    }
+
+    [Fact]
     public async Task Scan_of_an_unused_prefix_is_empty()
     {
         await Store.PutAsync("a", Bytes("1"));
@@ -260,6 +284,54 @@ public abstract class StateStoreContractTests : IAsyncLifetime
         }
 
         await Assert.ThrowsAsync<StateHistoryUnavailableException>(() => TakeAsync(Store.WatchAsync("h/", 0), 1));
+    }
+
+    [Fact]
+    public async Task Scan_after_a_key_outside_the_prefix_starts_at_the_right_place()
+    {
+        foreach (var key in new[] { "a/1", "b/1", "b/2", "c/1" })
+        {
+            await Store.PutAsync(key, Bytes(key));
+        }
+
+        string[] fromBefore = ["b/1", "b/2"];
+        Assert.Equal(fromBefore, (await Store.ScanAsync("b/", startAfter: "a/zzz")).Entries.Select(e => e.Key));
+        Assert.Empty((await Store.ScanAsync("b/", startAfter: "b/9")).Entries);
+        Assert.Empty((await Store.ScanAsync("b/", startAfter: "c")).Entries);
+    }
+
+    [Fact]
+    public async Task A_cancelled_watch_ends()
+    {
+        using var cancel = new CancellationTokenSource();
+        var start = await Store.GetRevisionAsync();
+        var seen = new List<StateChange>();
+        var watch = Task.Run(async () =>
+        {
+            await foreach (var change in Store.WatchAsync("c/", start, cancel.Token))
+            {
+                seen.Add(change);
+                await cancel.CancelAsync();
+            }
+        });
+
+        await Store.PutAsync("c/1", Bytes("x"));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watch.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Single(seen);
+    }
+
+    [Fact]
+    public async Task Delete_expecting_absent_on_a_present_key_changes_nothing()
+    {
+        var version = await Store.PutAsync("k", Bytes("v"));
+
+        var result = await Store.DeleteAsync("k", StateVersion.Absent);
+
+        Assert.Equal(new StateWriteResult(false, version), result);
+        Assert.NotNull(await Store.GetAsync("k"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Store.DeleteAsync("k", -2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Store.WatchAsync("", -2));
     }
 
     [Fact]
@@ -399,8 +471,8 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_compare_and_swap_increments_lose_nothing()
     {
-        const int Writers = 8;
-        const int IncrementsPerWriter = 40;
+        const int Writers = 16;
+        const int IncrementsPerWriter = 25;
         string[] keys = ["counter/a", "counter/b"];
 
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
