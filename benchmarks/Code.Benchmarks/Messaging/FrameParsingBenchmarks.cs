@@ -23,6 +23,7 @@ public class FrameParsingBenchmarks
     private readonly JsonRpcRouter _router = new JsonRpcRouter().Map("tools/call", static _ => ValueTask.CompletedTask);
     private ReadOnlySequence<byte> _stream;
     private byte[][] _lines = [];
+    private readonly byte[] _scratch = new byte[MessagingDefaults.FrameScratchSize];
 
     /// <summary>Gets or sets the request shape: ~100 B (2025-11-25) or ~290 B (2026-07-28 with _meta).</summary>
     [Params("100B", "290B")]
@@ -60,7 +61,7 @@ public class FrameParsingBenchmarks
         int requests = 0;
         while (frames.TryRead(ref buffer, out ReadOnlySequence<byte> frame, out _))
         {
-            var reader = new Utf8JsonReader(frame);
+            Utf8JsonReader reader = JsonRpcMessageParser.CreateReader(frame, _scratch);
             reader.Read();
             JsonRpcMessageParser.ParseObject(ref reader, _router, "notifications/cancelled"u8, out ParsedMessage message);
             if (message.IsRequest && message.Route is not null)

@@ -37,6 +37,9 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     private readonly OutboundWriter _output;
     private readonly FrameReader _frames;
     private readonly byte[] _cancellationMethod;
+
+    /// <summary>Where the read loop copies a small frame that straddles two segments, to parse it as one span.</summary>
+    private readonly byte[] _frameScratch = new byte[MessagingDefaults.FrameScratchSize];
     private readonly RequestLane[] _lanes;
     private readonly Lock _inFlightGate = new();
     private readonly Dictionary<JsonRpcId, JsonRpcRequestContext> _inFlight = [];
@@ -345,7 +348,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
 
     private void ProcessFrame(in ReadOnlySequence<byte> frame)
     {
-        var reader = new Utf8JsonReader(frame, new JsonReaderOptions { MaxDepth = MessagingDefaults.MaxJsonDepth });
+        Utf8JsonReader reader = JsonRpcMessageParser.CreateReader(frame, _frameScratch);
         try
         {
             reader.Read();

@@ -11,6 +11,9 @@ internal static class MessagingDefaults
     public const int MaxBatchSize = 1024;
     public const int MaxJsonDepth = 64;
     public const int MaxHeaderBlockSize = 8 * 1024;
+
+    /// <summary>Frames up to this size that straddle two buffer segments are copied to be parsed as one span.</summary>
+    public const int FrameScratchSize = 4096;
     public const string CancellationMethod = "notifications/cancelled";
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
 }

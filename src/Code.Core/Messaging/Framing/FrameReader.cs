@@ -44,6 +44,16 @@ internal sealed class FrameReader
     {
         while (true)
         {
+            if (!_skipToNewline && TryReadLineInFirstSpan(ref buffer, out frame, out status, out bool blank))
+            {
+                if (blank)
+                {
+                    continue;
+                }
+
+                return true;
+            }
+
             if (_skipToNewline)
             {
                 SequencePosition? end = buffer.PositionOf((byte)'\n');
@@ -103,6 +113,64 @@ internal sealed class FrameReader
         frame = default;
         status = default;
         return false;
+    }
+
+    /// <summary>
+    /// The usual case: the next newline is in the first segment. Finds it and trims the line on the span, slicing the
+    /// sequence once for the frame and once for the rest, instead of walking the sequence. Returns false (having
+    /// changed nothing) when the newline is not in the first segment, so the general path handles it.
+    /// </summary>
+    private bool TryReadLineInFirstSpan(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame, out FrameStatus status, out bool blank)
+    {
+        frame = default;
+        status = default;
+        blank = false;
+        ReadOnlySpan<byte> first = buffer.FirstSpan;
+        long limit = Math.Min(first.Length, (long)_maxMessageSize + 2);
+        if (limit <= _scanned)
+        {
+            return false;
+        }
+
+        int newline = first[(int)_scanned..(int)limit].IndexOf((byte)'\n');
+        if (newline < 0)
+        {
+            return false;
+        }
+
+        newline += (int)_scanned;
+        _scanned = 0;
+        int start = 0;
+        int end = newline;
+        while (start < end && IsWhitespace(first[start]))
+        {
+            start++;
+        }
+
+        while (end > start && IsWhitespace(first[end - 1]))
+        {
+            end--;
+        }
+
+        ReadOnlySequence<byte> line = buffer.Slice(start, end - start);
+        buffer = buffer.Slice(newline + 1);
+        if (end == start)
+        {
+            blank = true;
+            return true;
+        }
+
+        if (end - start > _maxMessageSize)
+        {
+            frame = line.Slice(0, _maxMessageSize);
+            status = FrameStatus.Oversize;
+            LastOversizeLength = end - start;
+            return true;
+        }
+
+        frame = line;
+        status = FrameStatus.Message;
+        return true;
     }
 
     private bool TryReadContentLength(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame, out FrameStatus status)

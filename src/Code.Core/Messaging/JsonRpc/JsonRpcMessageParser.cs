@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Code.Core.Messaging.Routing;
 
@@ -6,6 +7,29 @@ namespace Code.Core.Messaging.JsonRpc;
 /// <summary>Reads one JSON-RPC message object with <see cref="Utf8JsonReader"/>, allocation-free on the valid path.</summary>
 internal static class JsonRpcMessageParser
 {
+    /// <summary>
+    /// Creates the reader for one frame over a span, which the reader walks much faster than a sequence: the frame's
+    /// own span when it lies in one segment (the usual case), else a copy in <paramref name="scratch"/> when it fits
+    /// (a small message straddling two segments), else the sequence. Token indexes are offsets into the frame either way.
+    /// </summary>
+    public static Utf8JsonReader CreateReader(in ReadOnlySequence<byte> frame, Span<byte> scratch)
+    {
+        var options = new JsonReaderOptions { MaxDepth = MessagingDefaults.MaxJsonDepth };
+        if (frame.IsSingleSegment)
+        {
+            return new Utf8JsonReader(frame.FirstSpan, options);
+        }
+
+        if (frame.Length <= scratch.Length)
+        {
+            Span<byte> copy = scratch[..(int)frame.Length];
+            frame.CopyTo(copy);
+            return new Utf8JsonReader(copy, options);
+        }
+
+        return new Utf8JsonReader(frame, options);
+    }
+
     /// <summary>Parses the object the reader is positioned on (its <see cref="JsonTokenType.StartObject"/>) to its end.</summary>
     /// <exception cref="JsonException">The JSON is malformed.</exception>
     public static void ParseObject(ref Utf8JsonReader reader, JsonRpcRouter router, ReadOnlySpan<byte> cancellationMethod, out ParsedMessage message)

@@ -96,13 +96,22 @@ public sealed class FrameReaderTests
         while (reader.TryRead(ref buffer, out ReadOnlySequence<byte> frame, out FrameStatus status))
         {
             Assert.Equal(FrameStatus.Message, status);
-            var json = new Utf8JsonReader(frame);
-            json.Read();
-            JsonRpcMessageParser.ParseObject(ref json, router, "notifications/cancelled"u8, out ParsedMessage message);
-            Assert.False(json.Read(), because);
-            Assert.Equal(MessageProblem.None, message.Problem);
-            string parameters = message.ParamsLength > 0 ? Encoding.UTF8.GetString(frame.Slice(message.ParamsStart, message.ParamsLength)) : "";
-            parsed.Add((message.Id, message.Route!.Method, parameters));
+            // The same frame read over its span or a scratch copy (when it straddles segments) and over the sequence
+            // (no scratch) gives the same message, with params offsets into the frame.
+            var parsedWays = new List<(JsonRpcId Id, string Method, string Params)>();
+            foreach (int scratchSize in new[] { 4096, 0 })
+            {
+                Utf8JsonReader json = JsonRpcMessageParser.CreateReader(frame, new byte[scratchSize]);
+                json.Read();
+                JsonRpcMessageParser.ParseObject(ref json, router, "notifications/cancelled"u8, out ParsedMessage message);
+                Assert.False(json.Read(), because);
+                Assert.Equal(MessageProblem.None, message.Problem);
+                string parameters = message.ParamsLength > 0 ? Encoding.UTF8.GetString(frame.Slice(message.ParamsStart, message.ParamsLength)) : "";
+                parsedWays.Add((message.Id, message.Route!.Method, parameters));
+            }
+
+            Assert.Equal(parsedWays[0], parsedWays[1]);
+            parsed.Add(parsedWays[0]);
         }
 
         Assert.True(buffer.IsEmpty, because);
