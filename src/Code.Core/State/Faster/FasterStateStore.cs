@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 using Code.Core.Persistence;
 using Code.Core.Persistence.Protos;
 using FASTER.core;
@@ -118,9 +120,22 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
     public ValueTask<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var start = StateStoreMetrics.Start();
-        _limits.ValidateKey(key);
-        cancellationToken.ThrowIfCancellationRequested();
-        var entry = ReadEntry(key);
+        StateEntry? entry;
+        if (key is { Length: > 0 and <= StackKeyBytes / 3 })
+        {
+            // One pass validates and encodes the key (at most 3 UTF-8 bytes per UTF-16 unit).
+            Span<byte> buffer = stackalloc byte[key.Length * 3];
+            var keyBytes = EncodeValidKey(key, buffer);
+            cancellationToken.ThrowIfCancellationRequested();
+            entry = ReadEntry(key, keyBytes);
+        }
+        else
+        {
+            _limits.ValidateKey(key!);
+            cancellationToken.ThrowIfCancellationRequested();
+            entry = ReadEntry(key);
+        }
+
         StateStoreMetrics.Operation(StoreKind, "get", "ok", start);
         return ValueTask.FromResult(entry);
     }
@@ -459,6 +474,38 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
         {
             ExitRead(session, slot);
         }
+    }
+
+    /// <summary>Reads a key whose UTF-8 bytes are in fixed (stack) memory.</summary>
+    private StateEntry? ReadEntry(string key, Span<byte> fixedKey)
+    {
+        var session = EnterRead(out var slot);
+        try
+        {
+            var stored = ReadStored(session, fixedKey);
+            return stored is null ? null : ToEntry(key, stored);
+        }
+        finally
+        {
+            ExitRead(session, slot);
+        }
+    }
+
+    /// <summary>
+    /// Encodes a caller's key to UTF-8 in <paramref name="buffer"/>, applying the same rules as
+    /// <see cref="StateLimits.ValidateKey"/> in the same pass; a key that breaks one gets that method's error.
+    /// </summary>
+    private Span<byte> EncodeValidKey(string key, Span<byte> buffer)
+    {
+        if (Utf8.FromUtf16(key, buffer, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+            && written <= _limits.MaxKeyBytes
+            && !StateLimits.IsReserved(key))
+        {
+            return buffer[..written];
+        }
+
+        _limits.ValidateKey(key);
+        throw new UnreachableException($"The state key '{key}' failed the fast key check but passed StateLimits.ValidateKey.");
     }
 
     /// <summary>
