@@ -29,7 +29,13 @@ internal sealed class ReaderSessions
         _slots = new Session?[slots * SlotStride];
     }
 
-    /// <summary>Gets how many sessions exist (taken or parked).</summary>
+    /// <summary>Gets the number of processor slots.</summary>
+    public int SlotCount => _slotMask + 1;
+
+    /// <summary>
+    /// Gets how many sessions exist (taken or parked). A session is made only when the reader's slot and
+    /// the pool are empty, so there are never more than concurrent readers + <see cref="SlotCount"/>.
+    /// </summary>
     public int Count => Volatile.Read(ref _created);
 
     /// <summary>Takes a session for the calling thread's exclusive use until <see cref="Return"/>.</summary>

@@ -57,7 +57,8 @@ public sealed class ReaderSessionsTests : IDisposable
         }
 
         Assert.Equal(0, overlaps);
-        Assert.InRange(sessions.Count, 1, 8);
+        // A reader whose slot and the pool are empty makes a session while others sit in other processors' slots.
+        Assert.InRange(sessions.Count, 1, 8 + sessions.SlotCount);
         sessions.Close();
         Assert.Equal(0, sessions.Count);
     }
