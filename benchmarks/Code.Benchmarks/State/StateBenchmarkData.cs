@@ -14,6 +14,12 @@ internal static class StateBenchmarkData
 
     public static byte[] Value { get; } = Enumerable.Range(0, ValueBytes).Select(i => (byte)('a' + (i % 26))).ToArray();
 
+    /// <summary>
+    /// Gets <see cref="Value"/> the way the FASTER store holds it (8-byte version, 1-byte codec flags, the
+    /// value), so a raw FasterKV anchor reads and copies records of the same size as the store.
+    /// </summary>
+    public static byte[] StoredRecord { get; } = [.. BitConverter.GetBytes(1L), 0, .. Value];
+
     public static string TemporaryDirectory(string name)
     {
         var path = Path.Combine(Path.GetTempPath(), $"code-bench-{name}-{Guid.NewGuid():N}");

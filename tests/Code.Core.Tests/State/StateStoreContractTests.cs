@@ -359,6 +359,38 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reads_refuse_the_keys_that_writes_refuse_with_the_same_errors()
+    {
+        string[] invalid = ["", new string('k', 65), new string('é', 33), "bad\uD800", "\uDC00bad", "a\uD800b", "$lease/mine", new string('k', 400)];
+        foreach (var key in invalid)
+        {
+            var write = await Assert.ThrowsAsync<ArgumentException>(async () => await Store.PutAsync(key, Bytes("v")));
+            var read = await Assert.ThrowsAsync<ArgumentException>(async () => await Store.GetAsync(key));
+            Assert.Equal(write.Message, read.Message);
+            Assert.Equal("key", read.ParamName);
+        }
+
+        var missing = await Assert.ThrowsAsync<ArgumentNullException>(async () => await Store.GetAsync(null!));
+        Assert.Equal("key", missing.ParamName);
+        Assert.Equal(0, await Store.GetRevisionAsync());
+    }
+
+    [Fact]
+    public async Task Keys_with_multi_byte_characters_are_read_back_up_to_the_byte_limit()
+    {
+        string[] keys = [new string('é', 32), "ключ/\U0001F600", new string('€', 21) + "k"];
+        foreach (var key in keys)
+        {
+            var version = await Store.PutAsync(key, Bytes(key));
+            var entry = await Store.GetAsync(key);
+            Assert.NotNull(entry);
+            Assert.Equal(key, entry.Key);
+            Assert.Equal(version, entry.Version);
+            Assert.Equal(Bytes(key), entry.Value.ToArray());
+        }
+    }
+
+    [Fact]
     public async Task Keys_and_values_at_the_limits_are_accepted()
     {
         var key = new string('k', 64);

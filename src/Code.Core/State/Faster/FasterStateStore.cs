@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 using Code.Core.Persistence;
 using Code.Core.Persistence.Protos;
 using FASTER.core;
@@ -31,7 +33,7 @@ namespace Code.Core.State.Faster;
 /// </para>
 /// <para>
 /// Keys are also kept, sorted, in memory for prefix scans; FASTER's sessions are single-threaded, so
-/// reads rent them from a pool.
+/// each reader takes one from a per-processor cache (<see cref="ReaderSessions"/>).
 /// </para>
 /// </remarks>
 internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecovery, IDisposable, ILeaseRecordStore
@@ -48,8 +50,8 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
     private readonly Lock _writeGate = new();
     private readonly SemaphoreSlim _exclusiveLock = new(1, 1);
     private Task? _exclusive;
-    private readonly ConcurrentBag<Session> _idleSessions = [];
-    private readonly ConcurrentBag<Session> _allSessions = [];
+    private readonly ReaderSessions _readers = new();
+    private readonly Func<Session?> _newReaderSession;
     private readonly Lock _keysGate = new();
     private readonly SortedSet<string> _keys = new(StringComparer.Ordinal);
     private readonly StateLeaseCoordinator _leases;
@@ -64,8 +66,6 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
     private long _revision;
     private long _checkpointRevision = -1;
     private int _disposed;
-    private readonly Lock _sessionGate = new();
-    private int _readerSessions;
 
     private FasterStateStore(FasterStateStoreSettings settings)
     {
@@ -75,6 +75,7 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
         _logger = settings.Logger ?? NullLogger.Instance;
         _catalog = new CheckpointCatalog(ManifestDirectory, CheckpointDirectory);
         _leases = new StateLeaseCoordinator(this, _limits, settings.TimeProvider);
+        _newReaderSession = NewReaderSession;
     }
 
     /// <summary>Gets the address of the oldest write-ahead log entry still held (it moves up after checkpoints).</summary>
@@ -119,9 +120,22 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
     public ValueTask<StateEntry?> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         var start = StateStoreMetrics.Start();
-        _limits.ValidateKey(key);
-        cancellationToken.ThrowIfCancellationRequested();
-        var entry = ReadEntry(key);
+        StateEntry? entry;
+        if (key is { Length: > 0 and <= StackKeyBytes / 3 })
+        {
+            // One pass validates and encodes the key (at most 3 UTF-8 bytes per UTF-16 unit).
+            Span<byte> buffer = stackalloc byte[key.Length * 3];
+            var keyBytes = EncodeValidKey(key, buffer);
+            cancellationToken.ThrowIfCancellationRequested();
+            entry = ReadEntry(key, keyBytes);
+        }
+        else
+        {
+            _limits.ValidateKey(key!);
+            cancellationToken.ThrowIfCancellationRequested();
+            entry = ReadEntry(key);
+        }
+
         StateStoreMetrics.Operation(StoreKind, "get", "ok", start);
         return ValueTask.FromResult(entry);
     }
@@ -185,7 +199,7 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
         var entries = new List<StateEntry>(Math.Min(keys.Count, limit));
         var continuation = keys.Count > limit ? keys[limit - 1] : null;
         long bytes = 0;
-        var session = EnterRead();
+        var session = EnterRead(out var slot);
         try
         {
             for (var i = 0; i < Math.Min(keys.Count, limit); i++)
@@ -211,7 +225,7 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
         }
         finally
         {
-            ExitRead(session);
+            ExitRead(session, slot);
         }
 
         StateStoreMetrics.Operation(StoreKind, "scan", "ok", start);
@@ -450,7 +464,7 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
 
     private StateEntry? ReadEntry(string key)
     {
-        var session = EnterRead();
+        var session = EnterRead(out var slot);
         try
         {
             var stored = ReadStored(session, key);
@@ -458,27 +472,72 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
         }
         finally
         {
-            ExitRead(session);
+            ExitRead(session, slot);
+        }
+    }
+
+    /// <summary>Reads a key whose UTF-8 bytes are in fixed (stack) memory.</summary>
+    private StateEntry? ReadEntry(string key, Span<byte> fixedKey)
+    {
+        var session = EnterRead(out var slot);
+        try
+        {
+            var stored = ReadStored(session, fixedKey);
+            return stored is null ? null : ToEntry(key, stored);
+        }
+        finally
+        {
+            ExitRead(session, slot);
         }
     }
 
     /// <summary>
-    /// Rents a reader a session, then checks the store is open. Closing waits until every reader session
-    /// is back in the pool, so no read touches a closed FASTER, and readers share no counter.
+    /// Encodes a caller's key to UTF-8 in <paramref name="buffer"/>, applying the same rules as
+    /// <see cref="StateLimits.ValidateKey"/> in the same pass; a key that breaks one gets that method's error.
     /// </summary>
-    private Session EnterRead()
+    private Span<byte> EncodeValidKey(string key, Span<byte> buffer)
     {
-        var session = RentSession();
+        if (Utf8.FromUtf16(key, buffer, out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+            && written <= _limits.MaxKeyBytes
+            && !StateLimits.IsReserved(key))
+        {
+            return buffer[..written];
+        }
+
+        _limits.ValidateKey(key);
+        throw new UnreachableException($"The state key '{key}' failed the fast key check but passed StateLimits.ValidateKey.");
+    }
+
+    /// <summary>
+    /// Takes a reader session, then checks the store is open. Closing takes every reader session back
+    /// (waiting for those in use), so no read touches a closed FASTER, and readers share no counter.
+    /// </summary>
+    private Session EnterRead(out int slot)
+    {
+        var session = _readers.Take(_newReaderSession, out slot);
+        if (session is null)
+        {
+            ThrowIfDisposed();
+            throw new InvalidOperationException("The state store has no FASTER store open.");
+        }
+
+        // The take was an interlocked exchange (a full fence), so a close that began before it is seen here.
         if (Volatile.Read(ref _disposed) != 0)
         {
-            ReturnSession(session);
+            _readers.Return(session, slot);
             ThrowIfDisposed();
         }
 
         return session;
     }
 
-    private void ExitRead(Session session) => ReturnSession(session);
+    private void ExitRead(Session session, int slot) => _readers.Return(session, slot);
+
+    /// <summary>Makes a reader session; runs under the reader sessions' gate, which closing holds.</summary>
+    private Session? NewReaderSession() =>
+        Volatile.Read(ref _disposed) != 0 || _kv is null
+            ? null
+            : _kv.For(new SpanByteFunctions_ByteArrayOutput<Empty>()).NewSession<SpanByteFunctions_ByteArrayOutput<Empty>>();
 
     private StateEntry ToEntry(string key, byte[] stored) =>
         new(key, _codec.Decode(key, stored.AsMemory(VersionBytes)), BinaryPrimitives.ReadInt64LittleEndian(stored));
@@ -522,25 +581,6 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
 
         return status.Found ? output : null;
     }
-
-    private Session RentSession()
-    {
-        if (_idleSessions.TryTake(out var session))
-        {
-            return session;
-        }
-
-        lock (_sessionGate)
-        {
-            ThrowIfDisposed();
-            session = _kv.For(new SpanByteFunctions_ByteArrayOutput<Empty>()).NewSession<SpanByteFunctions_ByteArrayOutput<Empty>>();
-            _allSessions.Add(session);
-            _readerSessions++;
-            return session;
-        }
-    }
-
-    private void ReturnSession(Session session) => _idleSessions.Add(session);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
@@ -683,24 +723,8 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
 
     private void CloseFaster()
     {
-        lock (_sessionGate)
-        {
-            // Every reader session back in the pool: no read is running, and none can start (disposed is set).
-            var wait = default(SpinWait);
-            while (_idleSessions.Count < _readerSessions)
-            {
-                wait.SpinOnce();
-            }
-        }
-
-        foreach (var session in _allSessions)
-        {
-            session.Dispose();
-        }
-
-        _allSessions.Clear();
-        _idleSessions.Clear();
-        _readerSessions = 0;
+        // Takes back every reader session: no read is running, and none can start (disposed is set).
+        _readers.Close();
         _writer?.Dispose();
         _writer = null!;
         _kv?.Dispose();
