@@ -36,7 +36,8 @@ internal sealed partial class FasterStateStore
         _exclusiveLock.Release();
     }
 
-    private async ValueTask<StateWriteResult> WriteAsync(string key, long expectedVersion, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async ValueTask<StateWriteResult> WriteAsync(string key, long expectedVersion, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
     {
         // Compression and encryption happen before the write section, so they do not hold up other writers.
         var encoded = value is null ? null : _codec.Encode(key, value.Value.Span);

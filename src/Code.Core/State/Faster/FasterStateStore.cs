@@ -28,7 +28,7 @@ namespace Code.Core.State.Faster;
 /// each reader takes one from a per-processor cache (<see cref="ReaderSessions"/>).
 /// </para>
 /// </remarks>
-internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecovery, IDisposable, ILeaseRecordStore
+internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecovery, IDisposable, ILeaseRecordStore, IConditionalWriteStore
 {
     private const string StoreKind = "faster";
     private const int VersionBytes = sizeof(long);
@@ -133,39 +133,17 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
     }
 
     /// <inheritdoc />
-    public async ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
-    {
-        var start = StateStoreMetrics.Start();
-        _limits.ValidateKey(key);
-        _limits.ValidateValue(key, value);
-        var result = await WriteAsync(key, StateVersion.Any, value, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(StoreKind, "put", "ok", start);
-        return result.Version;
-    }
+    public ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        ValidatedWrites.PutAsync(this, key, value, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<StateWriteResult> CompareAndSwapAsync(
-        string key, long expectedVersion, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
-    {
-        var start = StateStoreMetrics.Start();
-        _limits.ValidateKey(key);
-        StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: false);
-        _limits.ValidateValue(key, value);
-        var result = await WriteAsync(key, expectedVersion, value, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(StoreKind, "cas", result.Succeeded ? "ok" : "conflict", start);
-        return result;
-    }
+    public ValueTask<StateWriteResult> CompareAndSwapAsync(
+        string key, long expectedVersion, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        ValidatedWrites.CompareAndSwapAsync(this, key, expectedVersion, value, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<StateWriteResult> DeleteAsync(string key, long expectedVersion = StateVersion.Any, CancellationToken cancellationToken = default)
-    {
-        var start = StateStoreMetrics.Start();
-        _limits.ValidateKey(key);
-        StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: true);
-        var result = await WriteAsync(key, expectedVersion, null, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(StoreKind, "delete", result.Succeeded ? "ok" : "conflict", start);
-        return result;
-    }
+    public ValueTask<StateWriteResult> DeleteAsync(string key, long expectedVersion = StateVersion.Any, CancellationToken cancellationToken = default) =>
+        ValidatedWrites.DeleteAsync(this, key, expectedVersion, cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<StatePage> ScanAsync(string prefix, string? startAfter = null, int limit = 100, CancellationToken cancellationToken = default)
@@ -251,6 +229,10 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
     /// <inheritdoc />
     public ValueTask<bool> ReleaseLeaseAsync(StateLease lease, CancellationToken cancellationToken = default) =>
         _leases.ReleaseAsync(lease, cancellationToken);
+
+    string IConditionalWriteStore.StoreKind => StoreKind;
+
+    StateLimits IConditionalWriteStore.Limits => _limits;
 
     ValueTask<StateEntry?> ILeaseRecordStore.ReadLeaseRecordAsync(string key, CancellationToken cancellationToken) =>
         ValueTask.FromResult(ReadEntry(key));

@@ -25,7 +25,7 @@ namespace Code.Core.State.Redis;
 /// is a sorted set, which both servers support.
 /// </para>
 /// </remarks>
-internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordStore
+internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordStore, IConditionalWriteStore
 {
     private const string StoreKind = "redis";
     private const int ScanChunk = 100;
@@ -117,39 +117,17 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     }
 
     /// <inheritdoc />
-    public async ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
-    {
-        var start = StateStoreMetrics.Start();
-        _limits.ValidateKey(key);
-        _limits.ValidateValue(key, value);
-        var result = await WriteAsync(key, StateVersion.Any, value, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(StoreKind, "put", "ok", start);
-        return result.Version;
-    }
+    public ValueTask<long> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        ValidatedWrites.PutAsync(this, key, value, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<StateWriteResult> CompareAndSwapAsync(
-        string key, long expectedVersion, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default)
-    {
-        var start = StateStoreMetrics.Start();
-        _limits.ValidateKey(key);
-        StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: false);
-        _limits.ValidateValue(key, value);
-        var result = await WriteAsync(key, expectedVersion, value, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(StoreKind, "cas", result.Succeeded ? "ok" : "conflict", start);
-        return result;
-    }
+    public ValueTask<StateWriteResult> CompareAndSwapAsync(
+        string key, long expectedVersion, ReadOnlyMemory<byte> value, CancellationToken cancellationToken = default) =>
+        ValidatedWrites.CompareAndSwapAsync(this, key, expectedVersion, value, cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<StateWriteResult> DeleteAsync(string key, long expectedVersion = StateVersion.Any, CancellationToken cancellationToken = default)
-    {
-        var start = StateStoreMetrics.Start();
-        _limits.ValidateKey(key);
-        StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: true);
-        var result = await WriteAsync(key, expectedVersion, null, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(StoreKind, "delete", result.Succeeded ? "ok" : "conflict", start);
-        return result;
-    }
+    public ValueTask<StateWriteResult> DeleteAsync(string key, long expectedVersion = StateVersion.Any, CancellationToken cancellationToken = default) =>
+        ValidatedWrites.DeleteAsync(this, key, expectedVersion, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<StatePage> ScanAsync(string prefix, string? startAfter = null, int limit = 100, CancellationToken cancellationToken = default)
@@ -235,6 +213,10 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     public ValueTask<bool> ReleaseLeaseAsync(StateLease lease, CancellationToken cancellationToken = default) =>
         _leases.ReleaseAsync(lease, cancellationToken);
 
+    string IConditionalWriteStore.StoreKind => StoreKind;
+
+    StateLimits IConditionalWriteStore.Limits => _limits;
+
     ValueTask<StateEntry?> ILeaseRecordStore.ReadLeaseRecordAsync(string key, CancellationToken cancellationToken) =>
         ReadAsync(key, cancellationToken);
 
@@ -277,7 +259,8 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     private StateEntry? ToEntry(string key, RedisValue[] values) =>
         values[0].IsNull || values[1].IsNull ? null : new StateEntry(key, _codec.Decode(key, (byte[])values[0]!), (long)values[1]);
 
-    private async ValueTask<StateWriteResult> WriteAsync(string key, long expectedVersion, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async ValueTask<StateWriteResult> WriteAsync(string key, long expectedVersion, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
