@@ -1,5 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using Code.Core.Configuration;
+using Code.Core.State;
+using Code.Experts.Consultation;
+using Code.Learning.CanaryJudge;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,12 +11,16 @@ using Microsoft.Extensions.Options;
 
 // A console host: config.toml (next to the program), then appsettings.json, environment variables
 // (Code__core__port=9000) and the command line (--Code:core:port=9000), each overriding the one
-// before, configure CODE. The host validates the options at start and prints what it bound.
+// before, configure CODE. The host validates the options at start, prints what it bound, then runs
+// one promotion decision end to end: the state store records the rollout, the canary judge compares
+// seeded baseline and canary latencies, and the circle of (offline) experts decides.
 var configuration = new ConfigurationManager();
 configuration.AddCodeToml(Path.Combine(AppContext.BaseDirectory, "config.toml"));
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, Configuration = configuration });
 
-builder.Services.AddCode(builder.Configuration.GetSection(CodeOptions.SectionName));
+builder.Services.AddCode(builder.Configuration.GetSection(CodeOptions.SectionName))
+    .AddLearning()
+    .AddExperts(experts => experts.AddOfflineExperts());
 
 using var host = builder.Build();
 try
@@ -33,5 +41,37 @@ catch (OptionsValidationException ex)
 var options = host.Services.GetRequiredService<IOptions<CodeOptions>>().Value;
 Console.WriteLine("CODE host started with these options:");
 Console.WriteLine(JsonSerializer.Serialize(options, new JsonSerializerOptions { WriteIndented = true }));
+
+// 1. The rollout's state, versioned in the store (persistence.store; FASTER under core.data_dir by default).
+var store = host.Services.GetRequiredService<IStateStore>();
+var version = await store.PutAsync("rollouts/checkout-api", Encoding.UTF8.GetBytes("canary 2.4.1 at 10 %"));
+Console.WriteLine($"\nrollouts/checkout-api stored at version {version}");
+
+// 2. The canary judge: 60 latency samples per side from a seeded generator, the canary 20 % slower.
+var random = new Random(2026);
+double[] Latencies(double mean) => [.. Enumerable.Range(0, 60).Select(_ => mean + (random.NextDouble() - 0.5) * 10)];
+var judgment = host.Services.GetRequiredService<ICanaryJudge>().Judge(new CanaryJudgeRequest([
+    new CanaryMetricSamples(new CanaryMetricConfig("latency_p99_ms") { Direction = MetricDirection.Increase }, Latencies(100), Latencies(120)),
+]));
+Console.WriteLine($"canary judge: {judgment.Verdict}, score {judgment.Score:0} — {judgment.Summary}");
+
+// 3. The circle of experts, asked before a promotion, with the judge's score as evidence.
+var result = await host.Services.GetRequiredService<ICircleOfExperts>().ConsultAsync(ExpertQuestion.Decision(
+    "Promote checkout-api 2.4.1 from 10 % to 100 %?",
+    PromotionDecision.Choices,
+    Evidence.OfNumber(EvidenceNames.CanaryScore, judgment.Score / 100),
+    Evidence.OfNumber(EvidenceNames.LatencyDeltaPercent, 20, "%"),
+    Evidence.OfNumber(EvidenceNames.ErrorRateDelta, 0.0001),
+    Evidence.OfNumber(EvidenceNames.ChangedLines, 420),
+    Evidence.OfNumber(EvidenceNames.ChangedFiles, 12),
+    Evidence.OfText(EvidenceNames.ChangeSummary, "Rewrite of the receipt rounding")));
+Console.WriteLine(result.HasConsensus
+    ? $"experts: {result.Answer} (confidence {result.Confidence:0.00}; dissent: {(result.Dissenters.Count == 0 ? "none" : string.Join(", ", result.Dissenters))})"
+    : $"experts: no consensus — {result.NoConsensusReason}");
+foreach (var opinion in result.Opinions)
+{
+    Console.WriteLine($"  {opinion.Expert}: {opinion.Answer ?? opinion.Error} ({opinion.Confidence:0.00}) {opinion.Rationale}");
+}
+
 await host.StopAsync();
 return 0;
