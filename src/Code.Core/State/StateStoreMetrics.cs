@@ -8,19 +8,19 @@ namespace Code.Core.State;
 internal static class StateStoreMetrics
 {
     private static readonly Histogram<double> OperationDuration = CodeCoreDiagnostics.Meter.CreateHistogram<double>(
-        "code.state.operation.duration", "s", "Duration of state store operations, including the wait for durability.");
+        "code.core.state.operation.duration", "s", "Duration of state store operations, including the wait for durability.");
 
     private static readonly Counter<long> Operations = CodeCoreDiagnostics.Meter.CreateCounter<long>(
-        "code.state.operations", "{operation}", "State store operations, by store, operation and outcome.");
+        "code.core.state.operations", "{operation}", "State store operations, by store, operation and outcome.");
 
     private static readonly Histogram<long> FlushSize = CodeCoreDiagnostics.Meter.CreateHistogram<long>(
-        "code.state.log.flush.size", "{record}", "Log records made durable by one group commit.");
+        "code.core.state.log.flush.size", "{record}", "Log records made durable by one group commit.");
 
     private static readonly Histogram<double> FlushDuration = CodeCoreDiagnostics.Meter.CreateHistogram<double>(
-        "code.state.log.flush.duration", "s", "Duration of one group commit of the write-ahead log.");
+        "code.core.state.log.flush.duration", "s", "Duration of one group commit of the write-ahead log.");
 
     private static readonly Histogram<double> CheckpointDuration = CodeCoreDiagnostics.Meter.CreateHistogram<double>(
-        "code.state.checkpoint.duration", "s", "Duration of a state store checkpoint.");
+        "code.core.state.checkpoint.duration", "s", "Duration of a state store checkpoint.");
 
     /// <summary>Gets a value indicating whether anyone listens to the operation instruments (reads skip the clock when not).</summary>
     public static bool OperationsObserved => OperationDuration.Enabled || Operations.Enabled;
@@ -40,9 +40,9 @@ internal static class StateStoreMetrics
             return;
         }
 
-        var tags = new TagList { { "code.state.store", store }, { "code.state.operation", operation } };
+        var tags = new TagList { { "code.core.state.store", store }, { "code.core.state.operation", operation } };
         OperationDuration.Record(Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds, tags);
-        tags.Add("code.state.outcome", outcome);
+        tags.Add("code.core.state.outcome", outcome);
         Operations.Add(1, tags);
     }
 
@@ -53,5 +53,5 @@ internal static class StateStoreMetrics
     }
 
     public static void Checkpoint(TimeSpan duration, bool succeeded) =>
-        CheckpointDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("code.state.outcome", succeeded ? "ok" : "error"));
+        CheckpointDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("code.core.state.outcome", succeeded ? "ok" : "error"));
 }

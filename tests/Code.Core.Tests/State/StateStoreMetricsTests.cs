@@ -22,7 +22,7 @@ public sealed class StateStoreMetricsTests : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == "Code.Core" && instrument.Name.StartsWith("code.state.", StringComparison.Ordinal))
+            if (instrument.Meter.Name == "Code.Core" && instrument.Name.StartsWith("code.core.state.", StringComparison.Ordinal))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -46,9 +46,9 @@ public sealed class StateStoreMetricsTests : IDisposable
         await store.CompareAndSwapAsync("metrics/a", version + 100, new byte[] { 2 });
         await store.GetAsync("metrics/a");
 
-        Assert.Contains(_measurements, m => m.Instrument == "code.state.operations" && Tag(m, "code.state.operation") == "cas"
-            && Tag(m, "code.state.outcome") == "conflict" && Tag(m, "code.state.store") == "memory");
-        Assert.Contains(_measurements, m => m.Instrument == "code.state.operation.duration" && Tag(m, "code.state.operation") == "get" && m.Value >= 0);
+        Assert.Contains(_measurements, m => m.Instrument == "code.core.state.operations" && Tag(m, "code.core.state.operation") == "cas"
+            && Tag(m, "code.core.state.outcome") == "conflict" && Tag(m, "code.core.state.store") == "memory");
+        Assert.Contains(_measurements, m => m.Instrument == "code.core.state.operation.duration" && Tag(m, "code.core.state.operation") == "get" && m.Value >= 0);
     }
 
     [Fact]
@@ -67,11 +67,11 @@ public sealed class StateStoreMetricsTests : IDisposable
             await store.CheckpointAsync();
         }
 
-        var flushes = _measurements.Where(m => m.Instrument == "code.state.log.flush.size").ToList();
+        var flushes = _measurements.Where(m => m.Instrument == "code.core.state.log.flush.size").ToList();
         Assert.Equal(Writers, flushes.Sum(m => m.Value));
         Assert.True(flushes.Count < Writers, $"{flushes.Count} flushes for {Writers} concurrent writes: no group commit");
-        Assert.Contains(_measurements, m => m.Instrument == "code.state.log.flush.duration");
-        Assert.Contains(_measurements, m => m.Instrument == "code.state.checkpoint.duration" && Tag(m, "code.state.outcome") == "ok");
+        Assert.Contains(_measurements, m => m.Instrument == "code.core.state.log.flush.duration");
+        Assert.Contains(_measurements, m => m.Instrument == "code.core.state.checkpoint.duration" && Tag(m, "code.core.state.outcome") == "ok");
     }
 
     private static string? Tag((string Instrument, double Value, Dictionary<string, object?> Tags) measurement, string name) =>
