@@ -63,8 +63,54 @@ public static class CodeServiceCollectionExtensions
 
         var builder = services.AddCode();
         services.AddOptions<CodeOptions>().Bind(configuration);
-        services.AddSingleton<IValidateOptions<CodeOptions>>(new CodeConfigurationKeysValidator(configuration));
+        services.RemoveAll<CodeConfigurationTree>();
+        services.AddSingleton(new CodeConfigurationTree(configuration));
+        services.AddSingleton<IValidateOptions<CodeOptions>>(sp =>
+            new CodeConfigurationKeysValidator(configuration, sp.GetServices<CodeSectionRegistration>()));
         return builder;
+    }
+
+    /// <summary>
+    /// Binds a package's options from its own section of the CODE configuration tree, <c>Code:&lt;sectionName&gt;</c>
+    /// (a <c>[sectionName]</c> table in config.toml), so a host configures every CODE package in one tree. The
+    /// section joins the known sections: its keys are checked like Code.Core's, and a key that no property of
+    /// <typeparamref name="TOptions"/> reads (by its <see cref="ConfigurationKeyNameAttribute"/> or its name)
+    /// fails start-up with the key's path. A section that Code.Core already owns (for example <c>learning</c>)
+    /// may be extended: its known keys are then those of both types. Binding happens only when the host called
+    /// <see cref="AddCode(IServiceCollection, IConfiguration)"/>; settings made in code after this call run after it.
+    /// Calling it twice for the same section and type registers it once.
+    /// </summary>
+    /// <typeparam name="TOptions">The package's options type.</typeparam>
+    /// <param name="builder">The CODE builder.</param>
+    /// <param name="sectionName">The section's key under <c>Code</c>: letters, digits and '_', for example <c>experts</c>.</param>
+    /// <returns>The options builder, for validation (<c>ValidateOnStart</c>) and further configuration.</returns>
+    public static OptionsBuilder<TOptions> AddOptionsSection<TOptions>(this ICodeBuilder builder, string sectionName)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrEmpty(sectionName);
+        if (!sectionName.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            throw new ArgumentException($"The section name '{sectionName}' is not valid: use ASCII letters, digits and '_'.", nameof(sectionName));
+        }
+
+        var services = builder.Services;
+        var options = services.AddOptions<TOptions>();
+        var registration = new CodeSectionRegistration(sectionName, typeof(TOptions));
+        if (services.Any(d => d.ServiceType == typeof(CodeSectionRegistration) && Equals(d.ImplementationInstance, registration)))
+        {
+            return options;
+        }
+
+        services.AddSingleton(registration);
+        options.Configure<IServiceProvider>((value, sp) =>
+        {
+            if (sp.GetService<CodeConfigurationTree>() is { } tree)
+            {
+                tree.Section.GetSection(sectionName).Bind(value);
+            }
+        });
+        return options;
     }
 
     /// <summary>
