@@ -25,7 +25,7 @@ namespace Code.Core.State.Redis;
 /// is a sorted set, which both servers support.
 /// </para>
 /// </remarks>
-internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordStore, IConditionalWriteStore
+internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordStore, ISharedLeaseClock, IConditionalWriteStore, IStoredValueReencryption
 {
     private const string StoreKind = "redis";
     private const int ScanChunk = 100;
@@ -51,8 +51,38 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
           change = tostring(revision) .. ':' .. tostring(string.len(ARGV[4])) .. ':' .. ARGV[4] .. 'P' .. ARGV[3]
         end
         redis.call('ZADD', KEYS[4], revision, change)
-        redis.call('ZREMRANGEBYRANK', KEYS[4], 0, -(tonumber(ARGV[5]) + 1))
+        local count = redis.call('ZCARD', KEYS[4])
+        local held = redis.call('GET', KEYS[5])
+        local bytes
+        if count == 1 then
+          bytes = string.len(change)
+        elseif held then
+          bytes = tonumber(held) + string.len(change)
+        else
+          bytes = 0
+          for start = 0, count - 1, 100 do
+            for _, member in ipairs(redis.call('ZRANGE', KEYS[4], start, start + 99)) do
+              bytes = bytes + string.len(member)
+            end
+          end
+        end
+        local capacity = tonumber(ARGV[5])
+        local maxBytes = tonumber(ARGV[6])
+        while count > 1 and (count > capacity or bytes > maxBytes) do
+          local oldest = redis.call('ZRANGE', KEYS[4], 0, 0)
+          bytes = bytes - string.len(oldest[1])
+          redis.call('ZREMRANGEBYRANK', KEYS[4], 0, 0)
+          count = count - 1
+        end
+        redis.call('SET', KEYS[5], tostring(bytes))
         return {1, revision}
+        """;
+
+    /// <summary>Reads a record together with the server's clock (<c>TIME</c>: seconds, microseconds), in one step.</summary>
+    private const string ReadWithTimeScript = """
+        local now = redis.call('TIME')
+        local record = redis.call('HMGET', KEYS[1], 'v', 'n')
+        return {now[1], now[2], record[1], record[2]}
         """;
 
     private const string ReadManyScript = """
@@ -61,6 +91,15 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
           values[i] = redis.call('HMGET', key, 'v', 'n')
         end
         return values
+        """;
+
+    /// <summary>Replaces a stored value with its re-encryption if it is still the bytes that were read; the version, index and change log stay.</summary>
+    private const string ReencryptScript = """
+        if redis.call('HGET', KEYS[1], 'v') == ARGV[1] then
+          redis.call('HSET', KEYS[1], 'v', ARGV[2])
+          return 1
+        end
+        return 0
         """;
 
     private readonly IConnectionMultiplexer _connection;
@@ -74,6 +113,7 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     private readonly RedisKey _revisionKey;
     private readonly RedisKey _indexKey;
     private readonly RedisKey _logKey;
+    private readonly RedisKey _logBytesKey;
     private readonly RedisChannel _changesChannel;
     private readonly CancellationTokenSource _closing = new();
     private int _disposed;
@@ -93,6 +133,7 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
         _revisionKey = prefix + ":rev";
         _indexKey = prefix + ":idx";
         _logKey = prefix + ":log";
+        _logBytesKey = prefix + ":logbytes";
         _changesChannel = RedisChannel.Literal(prefix + ":changes");
         _leases = new StateLeaseCoordinator(this, limits, timeProvider);
     }
@@ -220,6 +261,67 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
     ValueTask<StateEntry?> ILeaseRecordStore.ReadLeaseRecordAsync(string key, CancellationToken cancellationToken) =>
         ReadAsync(key, cancellationToken);
 
+    async ValueTask<(StateEntry? Record, DateTimeOffset Now)> ISharedLeaseClock.ReadLeaseRecordAtServerTimeAsync(string key, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        var result = (RedisResult[])(await _database.ScriptEvaluateAsync(ReadWithTimeScript, [DataKey(key)]).WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        var now = ServerTime((long)result[0], (long)result[1]);
+        return (ToEntry(key, [(RedisValue)result[2], (RedisValue)result[3]]), now);
+    }
+
+    /// <summary>Reads the server's clock (<c>TIME</c>, from a script as the leases do).</summary>
+    internal async Task<DateTimeOffset> ReadServerTimeAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var result = (RedisResult[])(await _database.ScriptEvaluateAsync("return redis.call('TIME')").WaitAsync(cancellationToken).ConfigureAwait(false))!;
+        return ServerTime((long)result[0], (long)result[1]);
+    }
+
+    private static DateTimeOffset ServerTime(long seconds, long microseconds) =>
+        DateTimeOffset.FromUnixTimeMilliseconds((seconds * 1000) + (microseconds / 1000));
+
+    async ValueTask<long> IStoredValueReencryption.ReencryptStoredValuesAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        if (!_codec.Encrypts)
+        {
+            return 0;
+        }
+
+        long rewritten = 0;
+        RedisValue after = Array.Empty<byte>();
+        var exclude = Exclude.None;
+        while (true)
+        {
+            var page = await _database.SortedSetRangeByValueAsync(_indexKey, after, default, exclude, Order.Ascending, 0, ScanChunk)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (page.Length == 0)
+            {
+                return rewritten;
+            }
+
+            var keys = page.Select(k => Encoding.UTF8.GetString((byte[])k!)).ToList();
+            var values = (RedisResult[])(await _database.ScriptEvaluateAsync(ReadManyScript, keys.Select(DataKey).ToArray())
+                .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var stored = (byte[]?)((RedisValue[])values[i]!)[0];
+                if (stored is null || !_codec.NeedsReencryption(stored))
+                {
+                    continue;
+                }
+
+                var fresh = _codec.Encode(keys[i], _codec.Decode(keys[i], stored).Span);
+                var swapped = await _database.ScriptEvaluateAsync(ReencryptScript, [DataKey(keys[i])], [stored, fresh])
+                    .WaitAsync(cancellationToken).ConfigureAwait(false);
+                rewritten += (long)swapped;
+            }
+
+            after = page[^1];
+            exclude = Exclude.Start;
+        }
+    }
+
     ValueTask<StateWriteResult> ILeaseRecordStore.SwapLeaseRecordAsync(
         string key, long expectedVersion, ReadOnlyMemory<byte>? value, CancellationToken cancellationToken) =>
         WriteAsync(key, expectedVersion, value, cancellationToken);
@@ -267,8 +369,8 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
         var encoded = value is null ? [] : _codec.Encode(key, value.Value.Span);
         var result = (RedisResult[])(await _database.ScriptEvaluateAsync(
             WriteScript,
-            [_revisionKey, DataKey(key), _indexKey, _logKey],
-            [expectedVersion, value is null ? "D" : "P", encoded, Encoding.UTF8.GetBytes(key), _historyCapacity]).ConfigureAwait(false))!;
+            [_revisionKey, DataKey(key), _indexKey, _logKey, _logBytesKey],
+            [expectedVersion, value is null ? "D" : "P", encoded, Encoding.UTF8.GetBytes(key), _historyCapacity, _limits.MaxHistoryBytes]).ConfigureAwait(false))!;
         var written = new StateWriteResult((long)result[0] == 1, (long)result[1]);
         if (written.Succeeded)
         {
@@ -402,7 +504,7 @@ internal sealed class RedisStateStore : IStateStore, IDisposable, ILeaseRecordSt
         var oldest = changes.Length > 0 ? (long)changes[0].Score : revision + 1;
         throw new StateHistoryUnavailableException(string.Create(
             CultureInfo.InvariantCulture,
-            $"Changes after revision {from} are no longer held; the server keeps changes from revision {oldest} (current revision {revision}). Scan again and watch from the current revision."));
+            $"Changes after revision {from} are no longer held; the server keeps changes from revision {oldest} (current revision {revision}; at most {_historyCapacity} changes and {_limits.MaxHistoryBytes} bytes, memory.watch_history_size). Scan again and watch from the current revision."));
     }
 
     /// <summary>Parses a change-log member: <c>revision:keyLength:key</c>, then <c>P</c> and the stored value, or <c>D</c>.</summary>
