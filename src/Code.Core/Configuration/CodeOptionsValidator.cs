@@ -52,7 +52,7 @@ internal sealed class CodeOptionsValidator : IValidateOptions<CodeOptions>
         Range(failures, "memory.max_key_size", memory.MaxKeySize, 16, 65_535);
         Range(failures, "memory.max_value_size", memory.MaxValueSize, 1024, 512L * 1024 * 1024);
         Range(failures, "memory.watch_history_size", memory.WatchHistorySize, 1L << 20, 64L << 30);
-        if (memory.WatchHistorySize < memory.MaxValueSize)
+        if (memory.WatchHistorySize is >= 1L << 20 and <= 64L << 30 && memory.WatchHistorySize < memory.MaxValueSize)
         {
             failures.Add(string.Create(
                 CultureInfo.InvariantCulture,
