@@ -22,6 +22,7 @@ internal static class CodeDefaults
     public const long IndexBuckets = 1L << 20;
     public const int MaxKeySize = 1024;
     public const int MaxValueSize = 16 * 1024 * 1024;
+    public const long WatchHistorySize = 64L * 1024 * 1024;
 
     public const int MaxParallelDeployments = 5;
     public const int CircuitBreakerThreshold = 3;

@@ -51,6 +51,13 @@ internal sealed class CodeOptionsValidator : IValidateOptions<CodeOptions>
 
         Range(failures, "memory.max_key_size", memory.MaxKeySize, 16, 65_535);
         Range(failures, "memory.max_value_size", memory.MaxValueSize, 1024, 512L * 1024 * 1024);
+        Range(failures, "memory.watch_history_size", memory.WatchHistorySize, 1L << 20, 64L << 30);
+        if (memory.WatchHistorySize is >= 1L << 20 and <= 64L << 30 && memory.WatchHistorySize < memory.MaxValueSize)
+        {
+            failures.Add(string.Create(
+                CultureInfo.InvariantCulture,
+                $"memory.watch_history_size must be at least memory.max_value_size ({memory.MaxValueSize}), so one change always fits; got {memory.WatchHistorySize}."));
+        }
 
         var deploy = options.Deploy;
         Range(failures, "deploy_code.max_parallel_deployments", deploy.MaxParallelDeployments, 1, 1000);

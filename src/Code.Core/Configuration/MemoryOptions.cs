@@ -29,4 +29,13 @@ public sealed class MemoryOptions
     /// <value>The default value is 16777216 (16 MiB); allowed 1024 to 536870912.</value>
     [ConfigurationKeyName("max_value_size")]
     public int MaxValueSize { get; set; } = CodeDefaults.MaxValueSize;
+
+    /// <summary>
+    /// Gets or sets the most bytes (keys and values) of recent changes a state store keeps for watches
+    /// (in memory for the embedded stores, in the change log on a Redis server), and the most a watcher may
+    /// fall behind; past it, a watch ends with <c>StateHistoryUnavailableException</c>. At most 10 000 changes are kept either way.
+    /// </summary>
+    /// <value>The default value is 67108864 (64 MiB); allowed 1048576 to 68719476736, and at least <c>max_value_size</c>.</value>
+    [ConfigurationKeyName("watch_history_size")]
+    public long WatchHistorySize { get; set; } = CodeDefaults.WatchHistorySize;
 }

@@ -34,4 +34,13 @@ public sealed class PersistenceOptions
     /// <value>The default value is <see langword="true"/>.</value>
     [ConfigurationKeyName("audit_enabled")]
     public bool AuditEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether a store with state encryption on still reads values stored
+    /// unencrypted (written before encryption was turned on). Off, such a value is refused as tampering; turn
+    /// it on only to migrate, until the re-encryption pass has rewritten every value.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    [ConfigurationKeyName("accept_unencrypted_values")]
+    public bool AcceptUnencryptedValues { get; set; }
 }

@@ -115,8 +115,9 @@ public static class CodeServiceCollectionExtensions
 
     /// <summary>
     /// Encrypts state values at rest (AES-GCM) with a key the host supplies, for example from a secret
-    /// store. Values written without a key stay readable; reading with a different key fails with an
-    /// <see cref="InvalidDataException"/>, never with wrong bytes. Keys are not encrypted.
+    /// store; the key gets key id 1. Reading a value written with a different key fails with an
+    /// <see cref="InvalidDataException"/>, never with wrong bytes, and so does reading a value stored
+    /// unencrypted unless <c>persistence.accept_unencrypted_values</c> is on (to migrate). Keys are not encrypted.
     /// </summary>
     /// <param name="builder">The CODE builder.</param>
     /// <param name="key">An AES key of 16, 24 or 32 bytes; copied.</param>
@@ -124,9 +125,28 @@ public static class CodeServiceCollectionExtensions
     public static ICodeBuilder UseStateEncryption(this ICodeBuilder builder, ReadOnlySpan<byte> key)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var encryptionKey = new StateEncryptionKey(key);
+        return builder.UseStateEncryption(new StateEncryptionKey(key));
+    }
+
+    /// <summary>
+    /// Encrypts state values at rest (AES-GCM) with several keys by id, for key rotation: new values are
+    /// written under <paramref name="currentKeyId"/>, values under the other ids stay readable, and
+    /// <see cref="StateStoreEncryptionExtensions.ReencryptValuesAsync"/> rewrites them under the current one.
+    /// </summary>
+    /// <param name="builder">The CODE builder.</param>
+    /// <param name="currentKeyId">The id new values are written under; one of <paramref name="keys"/>.</param>
+    /// <param name="keys">AES keys of 16, 24 or 32 bytes by id (1 or more; the key of the single-key overload has id 1); copied.</param>
+    /// <returns>The builder.</returns>
+    public static ICodeBuilder UseStateEncryption(this ICodeBuilder builder, int currentKeyId, IReadOnlyDictionary<int, byte[]> keys)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseStateEncryption(new StateEncryptionKey(currentKeyId, keys));
+    }
+
+    private static ICodeBuilder UseStateEncryption(this ICodeBuilder builder, StateEncryptionKey keys)
+    {
         builder.Services.RemoveAll<StateEncryptionKey>();
-        builder.Services.AddSingleton(encryptionKey);
+        builder.Services.AddSingleton(keys);
         return builder;
     }
 }

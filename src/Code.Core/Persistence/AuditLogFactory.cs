@@ -1,5 +1,6 @@
 using Code.Core.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Code.Core.Persistence;
@@ -11,8 +12,9 @@ internal static class AuditLogFactory
     {
         var options = services.GetRequiredService<IOptions<CodeOptions>>().Value;
         var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("Code.Core.Persistence.FileAuditLog");
         return options.Persistence.Store == StateStoreNames.Memory
-            ? new FileAuditLog(null, timeProvider)
-            : new FileAuditLog(Path.GetFullPath(Path.Combine(options.Core.DataDirectory, "audit", "audit.log")), timeProvider);
+            ? new FileAuditLog(null, timeProvider, logger)
+            : new FileAuditLog(Path.GetFullPath(Path.Combine(options.Core.DataDirectory, "audit", "audit.log")), timeProvider, logger);
     }
 }

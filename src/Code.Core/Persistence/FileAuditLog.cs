@@ -1,34 +1,53 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Code.Core.Persistence.Protos;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Code.Core.Persistence;
 
 /// <summary>
 /// The <see cref="IAuditLog"/> in one append-only file (<c>&lt;core.data_dir&gt;/audit/audit.log</c>), or in
 /// memory for ephemeral hosts. Each entry is a length-prefixed <see cref="AuditRecord"/> holding the
-/// SHA-256 of the previous entry's bytes; appends are flushed to disk before they return.
+/// SHA-256 of the previous entry's bytes. The last acknowledged entry is anchored outside the log, in
+/// <c>audit.log.head</c> (<see cref="AuditHeadAnchor"/>), so a cut-off or changed tail is detected too.
 /// </summary>
-internal sealed class FileAuditLog : IAuditLog, IDisposable
+/// <remarks>
+/// An append writes its frame, flushes the log to disk, then writes and flushes the head: it is durable,
+/// and acknowledged, when it returns. A failed append is undone (the log is cut back to the last
+/// acknowledged entry) before the next one; if that fails too, the log refuses appends until reopened.
+/// A log found damaged on open (an entry that breaks the chain, a log shorter than its head, an entry that
+/// differs from its head) is left as it is: appends are refused and <see cref="VerifyAsync"/> names the damage.
+/// </remarks>
+internal sealed partial class FileAuditLog : IAuditLog, IDisposable
 {
     private const int MaxFieldLength = 1024;
     private const int MaxDetails = 64;
-    private const int MaxRecordBytes = 256 * 1024;
-    private static readonly byte[] GenesisHash = new byte[32];
 
     private readonly Stream _stream;
+    private readonly AuditHeadAnchor? _anchor;
     private readonly string? _path;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private long _lastSequence;
-    private byte[] _lastHash = GenesisHash;
+    private AuditHead _head = new(0, 0, AuditChain.GenesisHash.ToArray());
+    private (long Sequence, string Problem)? _damage;
+    private Exception? _failedUndo;
 
     /// <param name="path">The log file, or <see langword="null"/> to keep the log in memory.</param>
     /// <param name="timeProvider">The clock of entry timestamps.</param>
-    public FileAuditLog(string? path, TimeProvider timeProvider)
+    /// <param name="logger">Where to report what opening found (a torn append set aside, damage); none when <see langword="null"/>.</param>
+    public FileAuditLog(string? path, TimeProvider timeProvider, ILogger? logger = null)
+        : this(path, timeProvider, logger ?? NullLogger.Instance, p => new FileStream(p, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read))
+    {
+    }
+
+    /// <param name="path">The log file, or <see langword="null"/> to keep the log in memory.</param>
+    /// <param name="timeProvider">The clock of entry timestamps.</param>
+    /// <param name="logger">Where to report what opening found.</param>
+    /// <param name="openLog">Opens the log file for reading and writing (tests pass a stream that fails on demand).</param>
+    internal FileAuditLog(string? path, TimeProvider timeProvider, ILogger logger, Func<string, FileStream> openLog)
     {
         _path = path;
         _timeProvider = timeProvider;
@@ -39,32 +58,17 @@ internal sealed class FileAuditLog : IAuditLog, IDisposable
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        long end = 0;
-        foreach (var frame in Frames(_stream))
+        _stream = openLog(path);
+        _anchor = AuditHeadAnchor.Open(path + ".head");
+        try
         {
-            if (frame.Bytes is null)
-            {
-                break;
-            }
-
-            end = frame.End;
-            _lastHash = SHA256.HashData(frame.Bytes);
-            _lastSequence = TryParse(frame.Bytes)?.Sequence ?? _lastSequence + 1;
+            Open(path, logger);
         }
-
-        if (end < _stream.Length)
+        catch
         {
-            // A torn last append (the process died mid-write) was never acknowledged. It is cut off so the
-            // next entry is framed correctly, but its bytes are kept beside the log, not destroyed.
-            var torn = new byte[_stream.Length - end];
-            _stream.Position = end;
-            _stream.ReadExactly(torn);
-            File.WriteAllBytes(string.Create(CultureInfo.InvariantCulture, $"{path}.torn-{end}"), torn);
-            _stream.SetLength(end);
+            Dispose();
+            throw;
         }
-
-        _stream.Position = end;
     }
 
     public async ValueTask<AuditEntry> AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken = default)
@@ -73,16 +77,16 @@ internal sealed class FileAuditLog : IAuditLog, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var timestamp = _timeProvider.GetUtcNow();
+            ThrowIfCannotAppend();
             var record = new AuditRecord
             {
-                Sequence = _lastSequence + 1,
-                TimestampUnixMs = timestamp.ToUnixTimeMilliseconds(),
+                Sequence = _head.Sequence + 1,
+                TimestampUnixMs = _timeProvider.GetUtcNow().ToUnixTimeMilliseconds(),
                 Actor = auditEvent.Actor,
                 Action = auditEvent.Action,
                 Target = auditEvent.Target,
                 Outcome = auditEvent.Outcome,
-                PreviousHash = ByteString.CopyFrom(_lastHash),
+                PreviousHash = ByteString.CopyFrom(_head.Hash),
             };
             foreach (var (name, value) in auditEvent.Details)
             {
@@ -90,24 +94,29 @@ internal sealed class FileAuditLog : IAuditLog, IDisposable
             }
 
             var bytes = record.ToByteArray();
-            if (bytes.Length > MaxRecordBytes)
+            if (bytes.Length > AuditChain.MaxRecordBytes)
             {
                 throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"The audit entry is {bytes.Length} bytes; the limit is {MaxRecordBytes}."), nameof(auditEvent));
+                    string.Create(CultureInfo.InvariantCulture, $"The audit entry is {bytes.Length} bytes; the limit is {AuditChain.MaxRecordBytes}."), nameof(auditEvent));
             }
 
-            var frame = new byte[4 + bytes.Length];
-            BinaryPrimitives.WriteInt32LittleEndian(frame, bytes.Length);
-            bytes.CopyTo(frame, 4);
-            await _stream.WriteAsync(frame, CancellationToken.None).ConfigureAwait(false);
-            if (_stream is FileStream file)
+            var frame = AuditChain.FrameOf(bytes);
+            var head = new AuditHead(record.Sequence, _head.End + frame.Length, SHA256.HashData(bytes));
+            try
             {
-                file.Flush(flushToDisk: true);
+                _stream.Position = _head.End;
+                _stream.Write(frame);
+                (_stream as FileStream)?.Flush(flushToDisk: true);
+                _anchor?.Write(head);
+            }
+            catch (Exception e)
+            {
+                Undo(e);
+                throw;
             }
 
-            _lastHash = SHA256.HashData(bytes);
-            _lastSequence = record.Sequence;
-            return new AuditEntry(record.Sequence, DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampUnixMs), auditEvent, Convert.ToHexStringLower(_lastHash));
+            _head = head;
+            return new AuditEntry(record.Sequence, DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampUnixMs), auditEvent, Convert.ToHexStringLower(head.Hash));
         }
         finally
         {
@@ -117,68 +126,99 @@ internal sealed class FileAuditLog : IAuditLog, IDisposable
 
     public async IAsyncEnumerable<AuditEntry> ReadAsync(long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var reader = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var frame in Frames(reader))
+        var (reader, head) = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        using (reader)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (frame.Bytes is null || TryParse(frame.Bytes) is not { } record)
+            // Up to the acknowledged end: an append in progress is not read half-written.
+            var limit = _damage is null ? head.End : reader.Length;
+            foreach (var frame in AuditChain.Frames(reader, limit))
             {
-                throw new InvalidDataException(
-                    string.Create(CultureInfo.InvariantCulture, $"The audit log is damaged at byte {frame.Start}; run VerifyAsync for the first broken entry."));
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                if (frame.Bytes is null || AuditChain.TryParse(frame.Bytes) is not { } record)
+                {
+                    throw new InvalidDataException(
+                        string.Create(CultureInfo.InvariantCulture, $"The audit log is damaged at byte {frame.Start}; run VerifyAsync for the first broken entry."));
+                }
 
-            if (record.Sequence > afterSequence)
-            {
-                yield return ToEntry(record, SHA256.HashData(frame.Bytes));
+                if (record.Sequence > afterSequence)
+                {
+                    yield return ToEntry(record, SHA256.HashData(frame.Bytes));
+                }
             }
         }
     }
 
     public async ValueTask<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
     {
-        using var reader = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-        var previous = GenesisHash;
-        long verified = 0;
-        foreach (var frame in Frames(reader))
+        // Holds the gate throughout, so the log is not appended to while it is checked against its head.
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var expected = verified + 1;
-            string? problem = null;
-            var record = frame.Bytes is null ? null : TryParse(frame.Bytes);
-            if (frame.Bytes is null)
+            using var reader = OpenReader();
+            var walk = AuditChain.Check(reader, reader.Length);
+            if (walk.Problem is not null)
             {
-                problem = "the entry is cut off";
-            }
-            else if (record is null)
-            {
-                problem = "the entry is not a valid audit record";
-            }
-            else if (record.Sequence != expected)
-            {
-                problem = string.Create(CultureInfo.InvariantCulture, $"the entry has sequence number {record.Sequence} (an entry was removed, inserted or reordered)");
-            }
-            else if (!record.PreviousHash.Span.SequenceEqual(previous))
-            {
-                problem = "the entry does not link to the hash of the entry before it (this or the previous entry was changed)";
+                return Broken(walk.Entries, walk.Entries + 1, walk.Problem, walk.HeadHash);
             }
 
-            if (problem is not null)
+            var anchor = _path is null ? "the head" : Path.GetFileName(_path) + ".head";
+            if (walk.Entries < _head.Sequence)
             {
-                return new AuditVerification(false, verified, expected, problem, Convert.ToHexStringLower(previous));
+                return Broken(walk.Entries, walk.Entries + 1, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the log ends after entry {walk.Entries}, but entries up to {_head.Sequence} were acknowledged ({anchor}): entries were cut off or removed from the end"), walk.HeadHash);
             }
 
-            previous = SHA256.HashData(frame.Bytes!);
-            verified++;
+            if (walk.Entries > _head.Sequence)
+            {
+                return Broken(_head.Sequence, _head.Sequence + 1, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the log holds {walk.Entries} entries, but only {_head.Sequence} were appended by this log ({anchor}): entries were added from outside"), walk.HeadHash);
+            }
+
+            if (!walk.HeadHash.AsSpan().SequenceEqual(_head.Hash))
+            {
+                var previous = walk.Entries <= 1 ? AuditChain.GenesisHash.ToArray() : AuditChain.Check(reader, reader.Length, walk.Entries - 1).HeadHash;
+                return Broken(walk.Entries - 1, walk.Entries, string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the entry differs from the entry acknowledged as {walk.Entries} (its hash does not match {anchor}): it was changed"), previous);
+            }
+
+            return new AuditVerification(true, walk.Entries, null, null, walk.Entries == 0 ? string.Empty : Convert.ToHexStringLower(walk.HeadHash));
+        }
+        finally
+        {
+            _gate.Release();
         }
 
-        return new AuditVerification(true, verified, null, null, verified == 0 ? string.Empty : Convert.ToHexStringLower(previous));
+        static AuditVerification Broken(long verified, long first, string problem, byte[] lastGoodHash) =>
+            new(false, verified, first, problem, verified == 0 ? string.Empty : Convert.ToHexStringLower(lastGoodHash));
     }
 
     public void Dispose()
     {
         _stream.Dispose();
+        _anchor?.Dispose();
         _gate.Dispose();
     }
+
+    private async Task<(Stream Reader, AuditHead Head)> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (OpenReader(), _head);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Stream OpenReader() =>
+        _path is null
+            ? new MemoryStream(((MemoryStream)_stream).ToArray(), writable: false)
+            : new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
 
     private static void Validate(AuditEvent auditEvent)
     {
@@ -203,67 +243,10 @@ internal sealed class FileAuditLog : IAuditLog, IDisposable
         }
     }
 
-    private async Task<Stream> OpenReaderAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_path is null)
-            {
-                return new MemoryStream(((MemoryStream)_stream).ToArray(), writable: false);
-            }
-
-            return new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private static AuditRecord? TryParse(byte[] bytes)
-    {
-        try
-        {
-            return AuditRecord.Parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return null;
-        }
-    }
-
     private static AuditEntry ToEntry(AuditRecord record, byte[] hash) =>
         new(
             record.Sequence,
             DateTimeOffset.FromUnixTimeMilliseconds(record.TimestampUnixMs),
             new AuditEvent(record.Actor, record.Action, record.Target, record.Outcome) { Details = new Dictionary<string, string>(record.Details) },
             Convert.ToHexStringLower(hash));
-
-    /// <summary>Reads length-prefixed frames from the start of <paramref name="stream"/>; a frame cut off by the end has null bytes.</summary>
-    private static IEnumerable<(long Start, long End, byte[]? Bytes)> Frames(Stream stream)
-    {
-        stream.Position = 0;
-        var header = new byte[4];
-        while (true)
-        {
-            var start = stream.Position;
-            var read = stream.ReadAtLeast(header, 4, throwOnEndOfStream: false);
-            if (read == 0)
-            {
-                yield break;
-            }
-
-            var length = read == 4 ? BinaryPrimitives.ReadInt32LittleEndian(header) : -1;
-            if (length is < 0 or > MaxRecordBytes || stream.Length - stream.Position < length)
-            {
-                yield return (start, stream.Length, null);
-                yield break;
-            }
-
-            var bytes = new byte[length];
-            stream.ReadExactly(bytes);
-            yield return (start, stream.Position, bytes);
-        }
-    }
 }

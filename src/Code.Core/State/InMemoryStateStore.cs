@@ -8,7 +8,7 @@ namespace Code.Core.State;
 /// durable stores (versions, compare-and-swap, ordered scans, watches, leases), but nothing survives
 /// the process. For tests and ephemeral hosts (<c>persistence.store = "memory"</c>).
 /// </summary>
-public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordStore
+public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordStore, IStoredValueReencryption
 {
     internal const int DefaultHistoryCapacity = 10_000;
     private const string StoreKind = "memory";
@@ -33,7 +33,7 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
     internal InMemoryStateStore(TimeProvider timeProvider, StateLimits limits, int historyCapacity)
     {
         _limits = limits;
-        _feed = new StateChangeFeed(historyCapacity, 0);
+        _feed = new StateChangeFeed(historyCapacity, 0, limits.MaxHistoryBytes);
         _leases = new StateLeaseCoordinator(this, limits, timeProvider);
     }
 
@@ -162,6 +162,9 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
         Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Nothing is kept at rest, so nothing is encrypted and there is nothing to rewrite.</summary>
+    ValueTask<long> IStoredValueReencryption.ReencryptStoredValuesAsync(CancellationToken cancellationToken) => ValueTask.FromResult(0L);
 
     ValueTask<StateEntry?> ILeaseRecordStore.ReadLeaseRecordAsync(string key, CancellationToken cancellationToken) =>
         ValueTask.FromResult(Read(key));

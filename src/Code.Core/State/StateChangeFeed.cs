@@ -9,29 +9,46 @@ namespace Code.Core.State;
 /// calls <see cref="Publish"/> for each write, in revision order, while it holds its write lock.
 /// </summary>
 /// <remarks>
-/// History is a ring of the last <c>capacity</c> changes; a watch that starts before the oldest one
-/// fails with <see cref="StateHistoryUnavailableException"/>. A watcher that falls more than
-/// <c>capacity</c> changes behind is ended with the same exception rather than holding memory without bound.
+/// History holds the last <c>capacity</c> changes, and no more than <c>maxBytes</c> of their keys and
+/// values (the newest change is always held); a watch that starts before the oldest one held fails with
+/// <see cref="StateHistoryUnavailableException"/>. A watcher with more than <c>capacity</c> changes or
+/// <c>maxBytes</c> queued and unread is ended with the same exception rather than holding memory without bound.
 /// </remarks>
 internal sealed class StateChangeFeed
 {
     private readonly Lock _gate = new();
-    private readonly StateChange?[] _ring;
+    private readonly Queue<(long Revision, StateChange? Change)> _history = new();
     private readonly List<Watcher> _watchers = [];
-    private readonly int _watcherCapacity;
+    private readonly int _capacity;
+    private readonly long _maxBytes;
+    private long _historyBytes;
     private long _floor;
     private long _last;
     private bool _completed;
 
     /// <param name="historyCapacity">How many recent changes to keep for watches that start in the past.</param>
     /// <param name="currentRevision">The store's revision when the feed starts; older changes are not available.</param>
-    public StateChangeFeed(int historyCapacity, long currentRevision)
+    /// <param name="maxHistoryBytes">The most bytes of keys and values the history holds, and a watcher may have queued (<see cref="StateLimits.MaxHistoryBytes"/>).</param>
+    public StateChangeFeed(int historyCapacity, long currentRevision, long maxHistoryBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(historyCapacity, 1);
-        _ring = new StateChange?[historyCapacity];
-        _watcherCapacity = historyCapacity;
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxHistoryBytes, 1);
+        _capacity = historyCapacity;
+        _maxBytes = maxHistoryBytes;
         _floor = currentRevision;
         _last = currentRevision;
+    }
+
+    /// <summary>Gets the bytes of keys and values the history holds now.</summary>
+    public long HistoryBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _historyBytes;
+            }
+        }
     }
 
     /// <summary>Records a change and hands it to every watcher of a matching prefix.</summary>
@@ -40,29 +57,23 @@ internal sealed class StateChangeFeed
         lock (_gate)
         {
             _last = change.Revision;
-            if (StateLimits.IsReserved(change.Key))
+
+            // Lease records take revisions but are nobody's data: keep the history contiguous without them.
+            var data = StateLimits.IsReserved(change.Key) ? null : change;
+            var size = data is null ? 0 : StateLimits.HistoryBytes(data);
+            _history.Enqueue((change.Revision, data));
+            _historyBytes += size;
+            while (_history.Count > _capacity || (_historyBytes > _maxBytes && _history.Count > 1))
             {
-                // Lease records take revisions but are nobody's data: keep the history contiguous without them.
-                _ring[change.Revision % _ring.Length] = null;
-            }
-            else
-            {
-                _ring[change.Revision % _ring.Length] = change;
-                for (var i = _watchers.Count - 1; i >= 0; i--)
-                {
-                    var watcher = _watchers[i];
-                    if (change.Revision > watcher.After
-                        && change.Key.StartsWith(watcher.Prefix, StringComparison.Ordinal)
-                        && !watcher.Channel.Writer.TryWrite(change))
-                    {
-                        watcher.Channel.Writer.TryComplete(new StateHistoryUnavailableException(
-                            string.Create(CultureInfo.InvariantCulture, $"The watch of '{watcher.Prefix}' fell more than {_watcherCapacity} changes behind at revision {change.Revision}; scan again and watch from the current revision.")));
-                        _watchers.RemoveAt(i);
-                    }
-                }
+                var (revision, dropped) = _history.Dequeue();
+                _historyBytes -= dropped is null ? 0 : StateLimits.HistoryBytes(dropped);
+                _floor = revision;
             }
 
-            _floor = Math.Max(_floor, _last - _ring.Length);
+            if (data is not null)
+            {
+                Deliver(data, size);
+            }
         }
     }
 
@@ -77,6 +88,7 @@ internal sealed class StateChangeFeed
             {
                 while (watcher.Channel.Reader.TryRead(out var change))
                 {
+                    Interlocked.Add(ref watcher.QueuedBytes, -StateLimits.HistoryBytes(change));
                     yield return change;
                 }
             }
@@ -105,9 +117,34 @@ internal sealed class StateChangeFeed
         }
     }
 
+    /// <summary>Queues a change for every watcher of its prefix; ends the watchers that are too far behind. Runs under the gate.</summary>
+    private void Deliver(StateChange change, long size)
+    {
+        for (var i = _watchers.Count - 1; i >= 0; i--)
+        {
+            var watcher = _watchers[i];
+            if (change.Revision <= watcher.After || !change.Key.StartsWith(watcher.Prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var queued = Volatile.Read(ref watcher.QueuedBytes);
+            if ((queued > 0 && queued + size > _maxBytes) || !watcher.Channel.Writer.TryWrite(change))
+            {
+                watcher.Channel.Writer.TryComplete(new StateHistoryUnavailableException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The watch of '{watcher.Prefix}' fell behind by more than {_capacity} changes or {_maxBytes} bytes (memory.watch_history_size) at revision {change.Revision}; scan again and watch from the current revision.")));
+                _watchers.RemoveAt(i);
+                continue;
+            }
+
+            Interlocked.Add(ref watcher.QueuedBytes, size);
+        }
+    }
+
     private Watcher Subscribe(string prefix, long afterRevision)
     {
-        var watcher = new Watcher(prefix, afterRevision, Channel.CreateBounded<StateChange>(new BoundedChannelOptions(_watcherCapacity)
+        var watcher = new Watcher(prefix, Channel.CreateBounded<StateChange>(new BoundedChannelOptions(_capacity)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -122,15 +159,16 @@ internal sealed class StateChangeFeed
             {
                 throw new StateHistoryUnavailableException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"Changes after revision {from} are no longer held; this store keeps changes after revision {_floor} (current revision {_last}). Scan again and watch from the current revision."));
+                    $"Changes after revision {from} are no longer held; this store keeps changes after revision {_floor} (current revision {_last}; at most {_capacity} changes and {_maxBytes} bytes, memory.watch_history_size). Scan again and watch from the current revision."));
             }
 
-            for (var revision = from + 1; revision <= _last; revision++)
+            // The history holds at most capacity changes and maxBytes, so the replay fits the watcher's queue.
+            foreach (var (revision, change) in _history)
             {
-                var change = _ring[revision % _ring.Length];
-                if (change is not null && change.Key.StartsWith(prefix, StringComparison.Ordinal))
+                if (revision > from && change is not null && change.Key.StartsWith(prefix, StringComparison.Ordinal))
                 {
                     watcher.Channel.Writer.TryWrite(change);
+                    watcher.QueuedBytes += StateLimits.HistoryBytes(change);
                 }
             }
 
@@ -140,11 +178,14 @@ internal sealed class StateChangeFeed
         return watcher;
     }
 
-    private sealed class Watcher(string prefix, long after, Channel<StateChange> channel)
+    private sealed class Watcher(string prefix, Channel<StateChange> channel)
     {
+        /// <summary>The bytes of keys and values queued for the reader and not yet read; written under the feed's gate, read back by the reader.</summary>
+        public long QueuedBytes;
+
         public string Prefix { get; } = prefix;
 
-        public long After { get; set; } = after;
+        public long After { get; set; }
 
         public Channel<StateChange> Channel { get; } = channel;
     }

@@ -40,7 +40,10 @@ public sealed record StateChange(long Revision, StateChangeKind Kind, string Key
 /// A number that grows every time the lease changes hands; pass it with every action taken under the
 /// lease so that a resource can refuse a stale holder.
 /// </param>
-/// <param name="ExpiresAt">When the lease lapses unless renewed.</param>
+/// <param name="ExpiresAt">
+/// When the lease lapses unless renewed, on the store's lease clock: the injected <see cref="TimeProvider"/>
+/// for the embedded stores, the server's clock for a Redis/Garnet store shared by hosts.
+/// </param>
 public sealed record StateLease(string Name, string Owner, long FencingToken, DateTimeOffset ExpiresAt);
 
 /// <summary>Special version and revision numbers.</summary>

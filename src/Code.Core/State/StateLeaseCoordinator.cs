@@ -14,10 +14,22 @@ internal interface ILeaseRecordStore
 }
 
 /// <summary>
+/// A store that many hosts share, whose leases expire by the server's clock rather than each host's, so that
+/// clock skew between hosts cannot make a lease look expired to one host while its holder still has it.
+/// </summary>
+internal interface ISharedLeaseClock
+{
+    /// <summary>Reads a lease record and the server's current time in one step.</summary>
+    ValueTask<(StateEntry? Record, DateTimeOffset Now)> ReadLeaseRecordAtServerTimeAsync(string key, CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// Leases with fencing tokens, built once on any store's compare-and-swap. A lease is a
 /// <see cref="LeaseRecord"/> under <c>$lease/&lt;name&gt;</c>; it is taken with a CAS on the record's
 /// version, and its fencing token is the store revision of the write that took it, so every new
 /// holder gets a larger token than all before, also after a restart (the revision is durable).
+/// Expiry is decided on the injected <see cref="TimeProvider"/>, or, for a store shared by hosts
+/// (<see cref="ISharedLeaseClock"/>), on the server's clock read together with the record.
 /// </summary>
 internal sealed class StateLeaseCoordinator(ILeaseRecordStore records, StateLimits limits, TimeProvider timeProvider)
 {
@@ -33,8 +45,7 @@ internal sealed class StateLeaseCoordinator(ILeaseRecordStore records, StateLimi
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var now = timeProvider.GetUtcNow();
-            var current = await records.ReadLeaseRecordAsync(key, cancellationToken).ConfigureAwait(false);
+            var (current, now) = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
             if (current is not null)
             {
                 var held = Parse(current);
@@ -63,9 +74,8 @@ internal sealed class StateLeaseCoordinator(ILeaseRecordStore records, StateLimi
         ValidateTimeToLive(timeToLive);
         var key = KeyOf(lease.Name);
 
-        var now = timeProvider.GetUtcNow();
-        var current = await records.ReadLeaseRecordAsync(key, cancellationToken).ConfigureAwait(false);
-        if (!IsHeldBy(current, lease, now, out var held))
+        var (current, now) = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (!IsHeldBy(current, lease, now, out _))
         {
             return null;
         }
@@ -83,14 +93,26 @@ internal sealed class StateLeaseCoordinator(ILeaseRecordStore records, StateLimi
         ArgumentNullException.ThrowIfNull(lease);
         var key = KeyOf(lease.Name);
 
-        var current = await records.ReadLeaseRecordAsync(key, cancellationToken).ConfigureAwait(false);
-        if (!IsHeldBy(current, lease, timeProvider.GetUtcNow(), out _))
+        var (current, now) = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        if (!IsHeldBy(current, lease, now, out _))
         {
             return false;
         }
 
         var result = await records.SwapLeaseRecordAsync(key, current!.Version, null, cancellationToken).ConfigureAwait(false);
         return result.Succeeded;
+    }
+
+    /// <summary>Reads a lease record and the time its expiry is judged at: the server's for a shared store, else the injected clock's.</summary>
+    private async ValueTask<(StateEntry? Record, DateTimeOffset Now)> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        if (records is ISharedLeaseClock shared)
+        {
+            return await shared.ReadLeaseRecordAtServerTimeAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        return (await records.ReadLeaseRecordAsync(key, cancellationToken).ConfigureAwait(false), now);
     }
 
     private static bool IsHeldBy(StateEntry? current, StateLease lease, DateTimeOffset now, out LeaseRecord held)

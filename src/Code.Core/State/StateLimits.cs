@@ -21,14 +21,16 @@ internal sealed class StateLimits
     /// <summary>The default most value bytes one scan page returns: 64 MiB.</summary>
     public const long DefaultMaxScanBytes = 64L * 1024 * 1024;
 
-    public StateLimits(int maxKeyBytes, int maxValueBytes, long maxScanBytes = DefaultMaxScanBytes)
+    public StateLimits(int maxKeyBytes, int maxValueBytes, long maxScanBytes = DefaultMaxScanBytes, long maxHistoryBytes = CodeDefaults.WatchHistorySize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxKeyBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxValueBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxScanBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxHistoryBytes, 1);
         MaxKeyBytes = maxKeyBytes;
         MaxValueBytes = maxValueBytes;
         MaxScanBytes = maxScanBytes;
+        MaxHistoryBytes = maxHistoryBytes;
     }
 
     public static StateLimits Default { get; } = new(CodeDefaults.MaxKeySize, CodeDefaults.MaxValueSize);
@@ -44,8 +46,17 @@ internal sealed class StateLimits
     /// </summary>
     public long MaxScanBytes { get; }
 
+    /// <summary>
+    /// Gets the most bytes of keys and values the watch history holds (<c>memory.watch_history_size</c>), and
+    /// the most a watcher may have queued and unread. The newest change is always held, whatever its size.
+    /// </summary>
+    public long MaxHistoryBytes { get; }
+
     public static StateLimits From(MemoryOptions? memory) =>
-        memory is null ? Default : new StateLimits(memory.MaxKeySize, memory.MaxValueSize);
+        memory is null ? Default : new StateLimits(memory.MaxKeySize, memory.MaxValueSize, DefaultMaxScanBytes, memory.WatchHistorySize);
+
+    /// <summary>The bytes a change counts against <see cref="MaxHistoryBytes"/> in memory: its key (UTF-16) and its value.</summary>
+    public static long HistoryBytes(StateChange change) => ((long)change.Key.Length * sizeof(char)) + change.Value.Length;
 
     public static bool IsReserved(string key) => key.StartsWith(ReservedPrefix, StringComparison.Ordinal);
 

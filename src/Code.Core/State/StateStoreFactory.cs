@@ -46,5 +46,5 @@ internal static class StateStoreFactory
         };
 
     internal static StoredValueCodec Codec(CodeOptions options, StateEncryptionKey? key) =>
-        new(options.Persistence.Compression == CompressionNames.Lz4 ? options.Persistence.CompressionThreshold : -1, key is null ? default : key.Key);
+        new(options.Persistence.Compression == CompressionNames.Lz4 ? options.Persistence.CompressionThreshold : -1, key, options.Persistence.AcceptUnencryptedValues);
 }

@@ -123,7 +123,7 @@ public sealed class CodeOptionsBindingTests
         var expected = System.Text.Json.JsonSerializer.Serialize(new CodeOptions());
         Assert.Equal(expected, System.Text.Json.JsonSerializer.Serialize(bound));
         // Every key in the file was consumed by an option (an unknown key would have thrown).
-        Assert.Equal(31, configuration.AsEnumerable().Count(kv => kv.Value is not null));
+        Assert.Equal(33, configuration.AsEnumerable().Count(kv => kv.Value is not null));
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public sealed class CodeOptionsValidationTests
         { "memory:index_buckets", "3000", "memory.index_buckets must be a power of two; got 3000" },
         { "memory:max_key_size", "8", "memory.max_key_size" },
         { "memory:max_value_size", "-1", "memory.max_value_size" },
+        { "memory:watch_history_size", "1000", "memory.watch_history_size must be between 1048576 and 68719476736; got 1000" },
+        { "memory:watch_history_size", "2097152", "memory.watch_history_size must be at least memory.max_value_size (16777216)" },
         { "deploy_code:max_parallel_deployments", "0", "deploy_code.max_parallel_deployments must be between 1 and 1000; got 0" },
         { "deploy_code:circuit_breaker_threshold", "-2", "deploy_code.circuit_breaker_threshold" },
         { "deploy_code:health_check_interval", "0", "deploy_code.health_check_interval" },

@@ -2,6 +2,7 @@ using Code.Core.Persistence;
 using Code.Core.Persistence.Protos;
 using Code.Testing;
 using Google.Protobuf;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Code.Core.Tests.Persistence;
@@ -61,15 +62,17 @@ public sealed class FileAuditLogTests : IDisposable
         using var log = new FileAuditLog(LogPath, _time);
         var verification = await log.VerifyAsync();
 
+        Assert.False(verification.IsIntact);
         if (tampered == 8)
         {
-            // The last entry has no successor to link to it: the head hash kept elsewhere reveals the change.
-            Assert.True(verification.IsIntact);
+            // The last entry has no successor to link to it: the head kept outside the log reveals the change.
+            Assert.Equal(7, verification.EntriesVerified);
+            Assert.Equal(8, verification.FirstBrokenSequence);
+            Assert.Contains("was changed", verification.Problem, StringComparison.Ordinal);
             Assert.NotEqual(anchoredHead, verification.HeadHash);
             return;
         }
 
-        Assert.False(verification.IsIntact);
         Assert.Equal(tampered, verification.EntriesVerified);
         Assert.Equal(tampered + 1, verification.FirstBrokenSequence);
         Assert.Contains("does not link", verification.Problem, StringComparison.Ordinal);
@@ -124,6 +127,118 @@ public sealed class FileAuditLogTests : IDisposable
         Assert.Single(Directory.GetFiles(_directory.Combine("audit"), "audit.log.torn-*"));
     }
 
+    [Theory]
+    [InlineData(0x00FF_FFFF)]
+    [InlineData(100)]
+    [InlineData(-1)]
+    public async Task A_damaged_length_prefix_is_reported_and_nothing_after_it_is_cut_off(int length)
+    {
+        await WriteEntriesAsync(5);
+        var frames = ReadFrames();
+        var bytes = await File.ReadAllBytesAsync(LogPath);
+        BitConverter.GetBytes(length).CopyTo(bytes, (4 * 2) + frames[0].Length + frames[1].Length);
+        await File.WriteAllBytesAsync(LogPath, bytes);
+
+        using var log = new FileAuditLog(LogPath, _time);
+        var verification = await log.VerifyAsync();
+        var append = await Assert.ThrowsAsync<InvalidDataException>(async () => await log.AppendAsync(Event(9)));
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(2, verification.EntriesVerified);
+        Assert.Equal(3, verification.FirstBrokenSequence);
+        Assert.Contains("damaged at entry 3", append.Message, StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(LogPath));
+        Assert.Empty(Directory.GetFiles(_directory.Combine("audit"), "audit.log.torn-*"));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Entries_cut_off_the_end_are_detected(int removed)
+    {
+        await WriteEntriesAsync(5);
+        var frames = ReadFrames();
+        WriteFrames(frames.Take(frames.Count - removed).ToList());
+
+        using var log = new FileAuditLog(LogPath, _time);
+        var verification = await log.VerifyAsync();
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(5 - removed, verification.EntriesVerified);
+        Assert.Equal(6 - removed, verification.FirstBrokenSequence);
+        Assert.Contains("cut off or removed from the end", verification.Problem, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidDataException>(async () => await log.AppendAsync(Event(9)));
+    }
+
+    [Fact]
+    public async Task A_failed_append_is_undone_so_later_acknowledged_entries_survive_reopening()
+    {
+        TearingFileStream? stream = null;
+        using (var log = new FileAuditLog(LogPath, _time, NullLogger.Instance, path => stream = new TearingFileStream(path)))
+        {
+            await log.AppendAsync(Event(0));
+            stream!.TearNextWriteAfter = 7;
+            await Assert.ThrowsAsync<IOException>(async () => await log.AppendAsync(Event(1)));
+            var later = await log.AppendAsync(Event(2));
+            Assert.Equal(2, later.Sequence);
+        }
+
+        using var reopened = new FileAuditLog(LogPath, _time);
+        var entries = await ToListAsync(reopened.ReadAsync());
+
+        Assert.Equal(["deploy.step-0", "deploy.step-2"], entries.Select(e => e.Event.Action));
+        Assert.True((await reopened.VerifyAsync()).IsIntact);
+        Assert.Equal(3, (await reopened.AppendAsync(Event(3))).Sequence);
+    }
+
+    [Fact]
+    public async Task An_append_whose_failure_cannot_be_undone_stops_the_log_and_reopening_sets_the_partial_entry_aside()
+    {
+        TearingFileStream? stream = null;
+        using (var log = new FileAuditLog(LogPath, _time, NullLogger.Instance, path => stream = new TearingFileStream(path)))
+        {
+            await log.AppendAsync(Event(0));
+            stream!.TearNextWriteAfter = 7;
+            stream.FailSetLength = true;
+            await Assert.ThrowsAsync<IOException>(async () => await log.AppendAsync(Event(1)));
+            var stopped = await Assert.ThrowsAsync<IOException>(async () => await log.AppendAsync(Event(2)));
+            Assert.Contains("could not be undone", stopped.Message, StringComparison.Ordinal);
+        }
+
+        using var reopened = new FileAuditLog(LogPath, _time);
+
+        Assert.Equal(["deploy.step-0"], (await ToListAsync(reopened.ReadAsync())).Select(e => e.Event.Action));
+        Assert.True((await reopened.VerifyAsync()).IsIntact);
+        Assert.Equal(7, new FileInfo(Assert.Single(Directory.GetFiles(_directory.Combine("audit"), "audit.log.torn-*"))).Length);
+        Assert.Equal(2, (await reopened.AppendAsync(Event(2))).Sequence);
+    }
+
+    [Fact]
+    public async Task A_log_without_a_head_is_adopted_when_its_chain_is_sound_and_reported_when_not()
+    {
+        await WriteEntriesAsync(3);
+        File.Delete(LogPath + ".head");
+
+        using (var adopted = new FileAuditLog(LogPath, _time))
+        {
+            Assert.Equal(4, (await adopted.AppendAsync(Event(3))).Sequence);
+            Assert.True((await adopted.VerifyAsync()).IsIntact);
+        }
+
+        File.Delete(LogPath + ".head");
+        await using (var stream = new FileStream(LogPath, FileMode.Append))
+        {
+            stream.Write([200, 0, 0, 0, 1, 2, 3]);
+        }
+
+        using var damaged = new FileAuditLog(LogPath, _time);
+        var verification = await damaged.VerifyAsync();
+
+        Assert.False(verification.IsIntact);
+        Assert.Equal(5, verification.FirstBrokenSequence);
+        await Assert.ThrowsAsync<InvalidDataException>(async () => await damaged.AppendAsync(Event(9)));
+    }
+
     [Fact]
     public async Task Bad_events_are_refused_and_nothing_is_written()
     {
@@ -150,6 +265,40 @@ public sealed class FileAuditLogTests : IDisposable
 
         Assert.Equal(4, (await log.VerifyAsync()).EntriesVerified);
         Assert.Equal(4, (await ToListAsync(log.ReadAsync())).Count);
+    }
+
+    /// <summary>A log file whose next write can be made to fail part-way (a full disk), leaving a partial frame behind.</summary>
+    private sealed class TearingFileStream(string path) : FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read)
+    {
+        public int TearNextWriteAfter { get; set; } = -1;
+
+        public bool FailSetLength { get; set; }
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (TearNextWriteAfter < 0)
+            {
+                base.Write(buffer, offset, count);
+                return;
+            }
+
+            base.Write(buffer, offset, TearNextWriteAfter);
+            base.Flush(flushToDisk: true);
+            TearNextWriteAfter = -1;
+            throw new IOException("No space left on device (simulated).");
+        }
+
+        public override void SetLength(long value)
+        {
+            if (FailSetLength)
+            {
+                throw new IOException("The device is gone (simulated).");
+            }
+
+            base.SetLength(value);
+        }
     }
 
     private static AuditEvent Event(int i) => new("agent:test", $"deploy.step-{i}", "app/checkout", "succeeded");

@@ -18,8 +18,11 @@ public abstract class StateStoreContractTests : IAsyncLifetime
 
     protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    /// <summary>Keys up to 64 bytes, values up to 4096, scan pages up to 10 000 value bytes.</summary>
-    private protected static StateLimits Limits { get; } = new(64, 4096, maxScanBytes: 10_000);
+    /// <summary>The most bytes of keys and values the watch history of <see cref="Limits"/> holds: four changes of 4000 incompressible bytes.</summary>
+    protected const int HistoryBytes = 16_384;
+
+    /// <summary>Keys up to 64 bytes, values up to 4096, scan pages up to 10 000 value bytes, watch history up to <see cref="HistoryBytes"/>.</summary>
+    private protected static StateLimits Limits { get; } = new(64, 4096, maxScanBytes: 10_000, maxHistoryBytes: HistoryBytes);
 
     protected IStateStore Store => _store ?? throw new InvalidOperationException("The store is not open.");
 
@@ -36,9 +39,34 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     /// <summary>Opens a new, empty store with the given clock, size limits and watch-history capacity.</summary>
     private protected abstract Task<IStateStore> OpenStoreAsync(FakeTimeProvider time, StateLimits limits, int historyCapacity);
 
+    /// <summary>Gets a value indicating whether the store's leases expire by the injected clock (which the tests move), not a server's.</summary>
+    private protected virtual bool LeasesUseTheInjectedClock => true;
+
+    /// <summary>Reads the clock the store's leases expire by.</summary>
+    private protected virtual Task<DateTimeOffset> ReadLeaseClockAsync() => Task.FromResult(Time.GetUtcNow());
+
+    /// <summary>Returns once the clock the store's leases expire by is past <paramref name="instant"/>.</summary>
+    private protected virtual Task LetLeaseClockPassAsync(DateTimeOffset instant)
+    {
+        if (Time.GetUtcNow() <= instant)
+        {
+            Time.Advance(instant - Time.GetUtcNow() + TimeSpan.FromMilliseconds(1));
+        }
+
+        return Task.CompletedTask;
+    }
+
     protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     protected static string Text(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
+
+    /// <summary>Seeded random bytes: a store that compresses values keeps them at full size.</summary>
+    protected static byte[] Incompressible(int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
 
     [Fact]
     public async Task A_new_store_is_empty_at_revision_zero()
@@ -287,6 +315,48 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watch_history_is_bounded_by_bytes_as_well_as_by_count()
+    {
+        var start = await Store.GetRevisionAsync();
+
+        // Six changes: far fewer than the history holds by count, but more bytes than it holds (four fit).
+        for (var i = 0; i < 6; i++)
+        {
+            await Store.PutAsync($"big/{i}", Incompressible(4000, i));
+        }
+
+        var error = await Assert.ThrowsAsync<StateHistoryUnavailableException>(() => TakeAsync(Store.WatchAsync("big/", start), 6));
+        Assert.Contains("watch_history_size", error.Message, StringComparison.Ordinal);
+        var revision = await Store.GetRevisionAsync();
+        string[] newest = ["big/3", "big/4", "big/5"];
+        Assert.Equal(newest, (await TakeAsync(Store.WatchAsync("big/", revision - 3), 3)).Select(c => c.Key));
+    }
+
+    [Fact]
+    public async Task A_watcher_that_falls_more_than_the_history_bytes_behind_is_ended()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var start = await Store.GetRevisionAsync();
+        await using var watch = Store.WatchAsync("lag/", start).GetAsyncEnumerator(timeout.Token);
+        await Store.PutAsync("lag/0", Bytes("first"));
+        Assert.True(await watch.MoveNextAsync());
+
+        // The watcher reads nothing while six large changes arrive: more bytes than the history holds.
+        for (var i = 1; i <= 6; i++)
+        {
+            await Store.PutAsync($"lag/{i}", Incompressible(4000, i));
+        }
+
+        var error = await Assert.ThrowsAsync<StateHistoryUnavailableException>(async () =>
+        {
+            while (await watch.MoveNextAsync())
+            {
+            }
+        });
+        Assert.Contains("watch_history_size", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scan_after_a_key_outside_the_prefix_starts_at_the_right_place()
     {
         foreach (var key in new[] { "a/1", "b/1", "b/2", "c/1" })
@@ -405,14 +475,19 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     [Fact]
     public async Task A_lease_has_one_holder_until_it_expires_and_the_next_holder_gets_a_larger_token()
     {
+        var before = await ReadLeaseClockAsync();
         var first = await Store.TryAcquireLeaseAsync("rollout/api", "host-a", TimeSpan.FromSeconds(30));
+        var after = await ReadLeaseClockAsync();
         var contender = await Store.TryAcquireLeaseAsync("rollout/api", "host-b", TimeSpan.FromSeconds(30));
 
         Assert.NotNull(first);
         Assert.Null(contender);
-        Assert.Equal(Time.GetUtcNow() + TimeSpan.FromSeconds(30), first.ExpiresAt);
+        Assert.InRange(first.ExpiresAt, Milliseconds(before) + TimeSpan.FromSeconds(30), after + TimeSpan.FromSeconds(30));
 
-        Time.Advance(TimeSpan.FromSeconds(31));
+        // Renewed to expire at once, so that the store's clock (a server's, for a shared store) soon passes it.
+        var expiring = await Store.RenewLeaseAsync(first, TimeSpan.FromMilliseconds(1));
+        Assert.NotNull(expiring);
+        await LetLeaseClockPassAsync(expiring.ExpiresAt);
         var second = await Store.TryAcquireLeaseAsync("rollout/api", "host-b", TimeSpan.FromSeconds(30));
 
         Assert.NotNull(second);
@@ -426,15 +501,18 @@ public abstract class StateStoreContractTests : IAsyncLifetime
     public async Task A_renewed_lease_keeps_its_token_and_outlives_its_first_expiry()
     {
         var lease = await Store.TryAcquireLeaseAsync("l", "a", TimeSpan.FromSeconds(10));
-        Time.Advance(TimeSpan.FromSeconds(8));
-
-        var renewed = await Store.RenewLeaseAsync(lease!, TimeSpan.FromSeconds(10));
-        Time.Advance(TimeSpan.FromSeconds(8));
-        var contender = await Store.TryAcquireLeaseAsync("l", "b", TimeSpan.FromSeconds(10));
+        var renewed = await Store.RenewLeaseAsync(lease!, TimeSpan.FromMinutes(1));
 
         Assert.NotNull(renewed);
         Assert.Equal(lease!.FencingToken, renewed.FencingToken);
-        Assert.Null(contender);
+        Assert.True(renewed.ExpiresAt >= lease.ExpiresAt + TimeSpan.FromSeconds(50));
+        if (LeasesUseTheInjectedClock)
+        {
+            // Past the first expiry (a server's clock cannot be moved, so shared stores check the expiry above).
+            await LetLeaseClockPassAsync(lease.ExpiresAt);
+        }
+
+        Assert.Null(await Store.TryAcquireLeaseAsync("l", "b", TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
@@ -533,6 +611,8 @@ public abstract class StateStoreContractTests : IAsyncLifetime
 
         Assert.Equal(Writers * IncrementsPerWriter, total);
     }
+
+    private static DateTimeOffset Milliseconds(DateTimeOffset instant) => DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
 
     protected static async Task<List<StateChange>> TakeAsync(IAsyncEnumerable<StateChange> changes, int count)
     {

@@ -89,7 +89,7 @@ internal sealed partial class FasterStateStore
             }
         }
 
-        _feed = new StateChangeFeed(_settings.HistoryCapacity, _revision);
+        _feed = new StateChangeFeed(_settings.HistoryCapacity, _revision, _settings.Limits.MaxHistoryBytes);
         _checkpointRevision = chosen is null ? -1 : checkpointRevision;
         Recovery = new StateRecoveryReport(chosen?.Token, checkpointRevision, rejected, replayed, _revision, damage);
         Log.Recovered(_logger, _settings.Directory, chosen?.Token ?? "none", checkpointRevision, replayed, _revision);

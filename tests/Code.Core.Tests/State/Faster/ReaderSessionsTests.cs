@@ -73,12 +73,23 @@ public sealed class ReaderSessionsTests : IDisposable
         var second = sessions.Take(() => NewSession(kv), out var secondSlot)!;
         sessions.Return(second, secondSlot);
 
-        var close = Task.Run(sessions.Close);
-        await Task.Delay(100);
+        // Close records whether the held session had been given back by the time it finished.
+        var returned = 0;
+        using var closing = new ManualResetEventSlim();
+        var close = Task.Factory.StartNew(
+            () =>
+            {
+                closing.Set();
+                sessions.Close();
+                return Volatile.Read(ref returned);
+            },
+            TaskCreationOptions.LongRunning);
+        closing.Wait();
 
-        Assert.False(close.IsCompleted);
+        Volatile.Write(ref returned, 1);
         sessions.Return(first, firstSlot);
-        await close.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, await close.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(0, sessions.Count);
     }
 
