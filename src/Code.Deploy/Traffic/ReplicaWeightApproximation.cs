@@ -72,7 +72,9 @@ public static class ReplicaWeightApproximation
 
         if (count == 0)
         {
-            return new ReplicaSplit(0, replicas);
+            // A tie whose ceiling is every instance, without surge (2 replicas at 75 %, 10 at 95 %): Argo returns no canary
+            // here; the floor keeps one stable instance and still runs a canary.
+            options[count++] = (floor, replicas);
         }
 
         var best = options[0];

@@ -49,7 +49,6 @@ internal sealed class ConditionParser
 
     private ConditionNode ParseOr()
     {
-        Enter();
         var left = ParseAnd();
         var chain = 0;
         while (IsSymbol("||") || IsWord("or"))
@@ -61,7 +60,7 @@ internal sealed class ConditionParser
             left = new BinaryNode("||", left, right, left.Start, right.End);
         }
 
-        depth -= chain + 1;
+        depth -= chain;
         return left;
     }
 

@@ -42,11 +42,12 @@ internal sealed class DeploymentSpecReader(IDeploymentSpecValidator validator) :
             return new DeploymentSpecReadResult { Spec = spec };
         }
 
-        // A field that could not be read keeps its default, so the validator may complain about it again: keep the read error.
-        var unreadable = context.Errors.Select(e => e.Path).ToList();
+        // A field that could not be read keeps its default, so the validator may complain about it, or about the
+        // fields around it, again: the read error stands for them.
+        var unreadable = context.Errors.Select(e => e.Path).Where(p => p.Length > 0).ToList();
         var errors = new List<SpecError>(context.Errors);
         errors.AddRange(problems
-            .Where(p => p.Path.Length == 0 || !unreadable.Any(u => p.Path == u || p.Path.StartsWith(u + ".", StringComparison.Ordinal) || p.Path.StartsWith(u + "[", StringComparison.Ordinal)))
+            .Where(p => p.Path.Length == 0 || !unreadable.Any(u => Related(p.Path, u)))
             .Select(p => Locate(p, context.Positions)));
         return new DeploymentSpecReadResult { Errors = Sort(errors.Take(SpecLimits.MaxErrors + 1).ToList()) };
     }
@@ -76,6 +77,12 @@ internal sealed class DeploymentSpecReader(IDeploymentSpecValidator validator) :
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    /// <summary>Whether one path is the other, or lies inside it.</summary>
+    private static bool Related(string a, string b) => a == b || Inside(a, b) || Inside(b, a);
+
+    private static bool Inside(string path, string parent) =>
+        path.Length > parent.Length && path.StartsWith(parent, StringComparison.Ordinal) && path[parent.Length] is '.' or '[';
 
     private static DeploymentSpecReadResult Failed(SpecError error) => new() { Errors = [error] };
 

@@ -23,6 +23,7 @@ internal static partial class YamlSpecParser
         SpecNode? root = null;
         long total = 0;
         var documents = 0;
+        (int Line, int Column) last = (1, 1);
         try
         {
             while (parser.MoveNext())
@@ -30,6 +31,7 @@ internal static partial class YamlSpecParser
                 var current = parser.Current!;
                 var line = (int)current.Start.Line;
                 var column = (int)current.Start.Column;
+                last = (line, column);
                 switch (current)
                 {
                     case DocumentStart:
@@ -88,6 +90,12 @@ internal static partial class YamlSpecParser
             var cut = message.IndexOf("): ", StringComparison.Ordinal);
             message = cut >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(cut + 3)..] : message;
             throw Error("YAML syntax error: " + message.TrimEnd('.'), (int)ex.Start.Line, (int)ex.Start.Column);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner fails on some malformed input with an exception that is not a YamlException
+            // (an unclosed flow sequence followed by a block mapping): it is still a syntax error, after the last value read.
+            throw Error($"YAML syntax error: the document cannot be read after line {last.Line}, column {last.Column} (an unclosed bracket or quote?)", last.Line, last.Column);
         }
 
         return root ?? throw Error("the document is empty", 1, 1);
