@@ -1,12 +1,10 @@
-using System.Globalization;
-
 namespace Code.Deploy.Analysis.Conditions;
 
 /// <summary>
 /// Evaluates a parsed condition over a measured value. Total: every failure (a missing key, a wrong type,
 /// NaN in a comparison, division by zero) is an <see cref="Evaluation"/> with a reason, never an exception.
 /// </summary>
-internal sealed class ConditionEvaluator(string text, MetricValue result)
+internal sealed partial class ConditionEvaluator(string text, MetricValue result)
 {
     public Evaluation Evaluate(ConditionNode node) => node switch
     {
@@ -234,94 +232,6 @@ internal sealed class ConditionEvaluator(string text, MetricValue result)
         }));
     }
 
-    private Evaluation Call(CallNode node)
-    {
-        if (node.Function == "default")
-        {
-            var first = Evaluate(node.Arguments[0]);
-            if (first.IsMissing || (!first.Failed && (first.Value!.Kind == MetricValueKind.Null || IsNaN(first.Value))))
-            {
-                return Evaluate(node.Arguments[1]);
-            }
-
-            return first;
-        }
-
-        var arguments = new MetricValue[node.Arguments.Count];
-        for (var i = 0; i < arguments.Length; i++)
-        {
-            var argument = Evaluate(node.Arguments[i]);
-            if (argument.Failed)
-            {
-                return argument;
-            }
-
-            arguments[i] = argument.Value!;
-        }
-
-        var x = arguments[0];
-        switch (node.Function)
-        {
-            case "len":
-                return x.Kind switch
-                {
-                    MetricValueKind.List => Evaluation.Of(MetricValue.FromNumber(x.Items.Count)),
-                    MetricValueKind.Map => Evaluation.Of(MetricValue.FromNumber(x.Properties.Count)),
-                    MetricValueKind.Text => Evaluation.Of(MetricValue.FromNumber(x.Text.Length)),
-                    _ => Evaluation.Fail($"len() needs a list, a map or a string, but {Text(node.Arguments[0])} is {x}"),
-                };
-            case "isNaN":
-            case "isInf":
-            case "abs":
-                if (x.Kind != MetricValueKind.Number)
-                {
-                    return Evaluation.Fail($"{node.Function}() needs a number, but {Text(node.Arguments[0])} is {x}");
-                }
-
-                return Evaluation.Of(node.Function switch
-                {
-                    "isNaN" => MetricValue.FromBoolean(double.IsNaN(x.Number)),
-                    "isInf" => MetricValue.FromBoolean(double.IsInfinity(x.Number)),
-                    _ => MetricValue.FromNumber(Math.Abs(x.Number)),
-                });
-            default:
-                return Aggregate(node, arguments);
-        }
-    }
-
-    private Evaluation Aggregate(CallNode node, MetricValue[] arguments)
-    {
-        IReadOnlyList<MetricValue> values = arguments.Length == 1 && arguments[0].Kind == MetricValueKind.List ? arguments[0].Items : arguments;
-        if (node.Function is "sum" or "avg" && (arguments.Length != 1 || arguments[0].Kind != MetricValueKind.List))
-        {
-            return Evaluation.Fail($"{node.Function}() needs a list, but {Text(node.Arguments[0])} is {arguments[0]}");
-        }
-
-        var numbers = new double[values.Count];
-        for (var i = 0; i < values.Count; i++)
-        {
-            if (values[i].Kind != MetricValueKind.Number)
-            {
-                return Evaluation.Fail($"{node.Function}() needs numbers, but item {i} of {Text(node)} is {values[i]}");
-            }
-
-            numbers[i] = values[i].Number;
-        }
-
-        if (numbers.Length == 0 && node.Function != "sum")
-        {
-            return Evaluation.Missing($"{node.Function}() of an empty list in {Text(node)}");
-        }
-
-        return Evaluation.Of(MetricValue.FromNumber(node.Function switch
-        {
-            "sum" => numbers.Sum(),
-            "avg" => numbers.Average(),
-            "min" => numbers.Min(),
-            _ => numbers.Max(),
-        }));
-    }
-
     private Evaluation NaN(BinaryNode node, MetricValue a, MetricValue b) =>
         Evaluation.Fail($"{(IsNaN(a) ? Text(node.Left) : Text(node.Right))} is NaN, so '{Text(node)}' cannot be decided (use isNaN() or default())");
 
@@ -332,44 +242,4 @@ internal sealed class ConditionEvaluator(string text, MetricValue result)
         : string.Join(", ", map.Properties.Keys.Take(10)) + (map.Properties.Count > 10 ? ", …" : string.Empty);
 
     private string Text(ConditionNode node) => text[node.Start..node.End];
-}
-
-/// <summary>The value of a sub-expression, or why it has none.</summary>
-internal readonly record struct Evaluation(MetricValue? Value, string? Error, bool IsMissing)
-{
-    public bool Failed => Error is not null;
-
-    public static Evaluation Of(MetricValue value) => new(value, null, false);
-
-    public static Evaluation Fail(string error) => new(null, error, false);
-
-    public static Evaluation Missing(string error) => new(null, error, true);
-
-    public override string ToString() => Failed ? Error! : Value!.ToString();
-}
-
-internal static class ConditionText
-{
-    public static (int Line, int Column) Position(string text, int offset)
-    {
-        offset = Math.Clamp(offset, 0, text.Length);
-        var line = 1;
-        var column = 1;
-        for (var i = 0; i < offset; i++)
-        {
-            if (text[i] == '\n')
-            {
-                line++;
-                column = 1;
-            }
-            else
-            {
-                column++;
-            }
-        }
-
-        return (line, column);
-    }
-
-    public static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 }
