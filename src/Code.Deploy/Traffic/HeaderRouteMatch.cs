@@ -19,6 +19,10 @@ public sealed record StringMatch
     /// <summary>Gets the prefix.</summary>
     public string? Prefix { get; init; }
 
-    /// <summary>Gets a .NET regular expression the whole value must match, at most 1024 characters.</summary>
+    /// <summary>
+    /// Gets a .NET regular expression the value must match (anchor it with <c>^...$</c> to match the whole value), at most
+    /// 1024 characters; validation checks that it compiles. A router should match it with a timeout or
+    /// <c>RegexOptions.NonBacktracking</c>, since the pattern comes from the spec.
+    /// </summary>
     public string? Regex { get; init; }
 }

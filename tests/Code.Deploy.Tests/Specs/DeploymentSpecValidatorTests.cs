@@ -179,6 +179,22 @@ public sealed class DeploymentSpecValidatorTests
     }
 
     [Fact]
+    public void A_plugin_may_not_take_a_built_in_name()
+    {
+        var spec = Minimal() with
+        {
+            Analysis = new AnalysisSpec { Templates = [new AnalysisTemplateSpec { Name = "t", Metrics = [new MetricSpec { Name = "m", Provider = new MetricProviderSpec { Plugin = new PluginSpec("prometheus") } }] }] },
+            Gates = [new GateSpec { Name = "g", At = GatePoint.BeforeRollout, Plugin = new PluginSpec("manual") }],
+        };
+
+        Assert.Equal(
+        [
+            "analysis.templates[0].metrics[0].provider.plugin.name: 'prometheus' is a built-in provider: write provider.prometheus instead of a plugin",
+            "gates[0].plugin.name: 'manual' is a built-in gate: write manual instead of a plugin",
+        ], Validator().Validate(spec).Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void Errors_stop_at_the_limit()
     {
         var spec = Minimal(new StrategySpec { Canary = new CanaryStrategySpec { Steps = [.. Enumerable.Range(0, 200).Select(_ => CanaryStep.Weight(101))] } });

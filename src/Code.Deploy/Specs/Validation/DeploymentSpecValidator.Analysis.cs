@@ -135,7 +135,9 @@ internal sealed partial class DeploymentSpecValidator
         }
         else if (provider.Plugin is not null)
         {
-            e.Add(path + ".plugin.name", Unregistered("analysis provider", kind, providers.Keys));
+            e.Add(path + ".plugin.name", AnalysisProviderNames.All.Contains(kind)
+                ? $"'{kind}' is a built-in provider: write provider.{kind} instead of a plugin"
+                : Unregistered("analysis provider", kind, providers.Keys));
         }
     }
 }

@@ -231,7 +231,9 @@ internal sealed partial class DeploymentSpecValidator(
             }
             else if (gate.Plugin is not null)
             {
-                e.Add(path + ".plugin.name", Unregistered("gate", kind, gates.Keys));
+                e.Add(path + ".plugin.name", GateKindNames.All.Contains(kind)
+                    ? $"'{kind}' is a built-in gate: write {kind} instead of a plugin"
+                    : Unregistered("gate", kind, gates.Keys));
             }
         }
     }
