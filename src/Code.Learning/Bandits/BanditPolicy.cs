@@ -26,21 +26,19 @@ public static class BanditPolicy
     /// <param name="armCount">The number of arms.</param>
     /// <param name="priorAlpha">The prior's alpha (pseudo-successes).</param>
     /// <param name="priorBeta">The prior's beta (pseudo-failures).</param>
-    /// <param name="propensityDraws">Posterior draws used to estimate each decision's propensity.</param>
     /// <param name="seed">The random seed.</param>
     /// <returns>The policy.</returns>
-    public static IBanditPolicy BernoulliThompson(int armCount, double priorAlpha = 1, double priorBeta = 1, int propensityDraws = 64, int seed = 0) =>
-        new BernoulliThompsonPolicy(armCount, priorAlpha, priorBeta, propensityDraws, seed);
+    public static IBanditPolicy BernoulliThompson(int armCount, double priorAlpha = 1, double priorBeta = 1, int seed = 0) =>
+        new BernoulliThompsonPolicy(armCount, priorAlpha, priorBeta, seed);
 
     /// <summary>Creates a Thompson-sampling policy for real-valued rewards with a normal posterior per arm.</summary>
     /// <param name="armCount">The number of arms.</param>
     /// <param name="priorMean">The prior mean reward.</param>
     /// <param name="priorVariance">The prior variance of the rewards.</param>
-    /// <param name="propensityDraws">Posterior draws used to estimate each decision's propensity.</param>
     /// <param name="seed">The random seed.</param>
     /// <returns>The policy.</returns>
-    public static IBanditPolicy GaussianThompson(int armCount, double priorMean = 0, double priorVariance = 1, int propensityDraws = 64, int seed = 0) =>
-        new GaussianThompsonPolicy(armCount, priorMean, priorVariance, propensityDraws, seed);
+    public static IBanditPolicy GaussianThompson(int armCount, double priorMean = 0, double priorVariance = 1, int seed = 0) =>
+        new GaussianThompsonPolicy(armCount, priorMean, priorVariance, seed);
 
     /// <summary>Creates a disjoint LinUCB policy over a context vector.</summary>
     /// <param name="armCount">The number of arms.</param>

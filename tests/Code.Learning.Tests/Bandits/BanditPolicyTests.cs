@@ -10,8 +10,8 @@ public class BanditPolicyTests
 
     private static IBanditPolicy Create(string name) => name switch
     {
-        "thompson-bernoulli" => BanditPolicy.BernoulliThompson(5, propensityDraws: 1, seed: 1),
-        "thompson-gaussian" => BanditPolicy.GaussianThompson(5, priorMean: 0.5, priorVariance: 0.25, propensityDraws: 1, seed: 1),
+        "thompson-bernoulli" => BanditPolicy.BernoulliThompson(5, seed: 1),
+        "thompson-gaussian" => BanditPolicy.GaussianThompson(5, priorMean: 0.5, priorVariance: 0.25, seed: 1),
         _ => BanditPolicy.EpsilonGreedy(5, epsilon: 0.5, decaySteps: 50, seed: 1),
     };
 
@@ -82,7 +82,7 @@ public class BanditPolicyTests
     [Fact]
     public void Thompson_propensity_estimates_follow_the_posterior()
     {
-        var policy = BanditPolicy.BernoulliThompson(2, propensityDraws: 4000, seed: 3);
+        var policy = BanditPolicy.BernoulliThompson(2, seed: 3);
         for (var i = 0; i < 200; i++)
         {
             policy.Update(0, [], 1);
