@@ -114,13 +114,13 @@ public sealed class AbTest
 
     /// <summary>Records an outcome of a variant (1/0 for a conversion, or a measurement).</summary>
     /// <param name="variant">The variant name.</param>
-    /// <param name="outcome">The outcome, finite.</param>
+    /// <param name="outcome">The outcome, finite and within ±1e100.</param>
     public void Record(string variant, double outcome)
     {
         var index = IndexOf(variant);
-        if (!double.IsFinite(outcome))
+        if (!ValueBounds.Accepts(outcome))
         {
-            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, $"A/B test '{Name}': outcomes must be finite.");
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, $"A/B test '{Name}': outcomes must be finite and within ±{ValueBounds.MaxMagnitude:G}.");
         }
 
         lock (_lock)

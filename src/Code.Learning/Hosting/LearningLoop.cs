@@ -263,8 +263,11 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
                 _models.Apply(item, now);
                 applied++;
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Whatever one event throws (bad input, a host's collection that fails when read, a model's
+                // own check), it is counted and logged; the loop goes on with the next event. The models
+                // compute an update in full before writing it, so a failed event leaves them unchanged.
                 _models.CountRejected();
                 LearningLoopLog.EventRejected(_logger, item.GetType().Name, ex);
             }

@@ -3,6 +3,7 @@ using Code.Core.State;
 using Code.Learning.Hosting;
 using Code.Learning.Registry;
 using Code.Learning.Risk;
+using Code.Learning.Supervised;
 using Code.Learning.Tests.Risk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -135,6 +136,30 @@ public sealed class LearningLoopTests : IDisposable
         Assert.Equal(1, host.Models.EventsProcessed);
         Assert.False(host.Sink.TryPost(new MetricSampleEvent("latency", 1)));
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await host.Sink.PostAsync(new MetricSampleEvent("latency", 1)));
+    }
+
+    [Fact]
+    public async Task One_bad_event_of_any_kind_neither_stops_the_loop_nor_poisons_a_model()
+    {
+        await using var host = new LearningHost(_store, _time);
+        await host.Loop.StartAsync(CancellationToken.None);
+
+        // A finite feature whose square overflows FTRL's gradient sum, and a host's list that throws when read.
+        var huge = new DeploymentRiskFeatures("payments") { Numeric = new Dictionary<string, double> { ["size"] = 1e300 } };
+        await host.Sink.PostAsync(new DeploymentOutcomeEvent(huge, true));
+        await host.Sink.PostAsync(new ToolSequenceEvent(new UnreadableCalls()));
+        await FeedAsync(host.Sink, 20, seed: 11);
+        await host.Loop.StopAsync(CancellationToken.None);
+
+        Assert.Equal(2, host.Models.EventsRejected);
+        Assert.Equal(40, host.Models.EventsProcessed);
+        var p = host.Models.Risk.PredictFailureProbability(Probe);
+        Assert.InRange(p, 0.01, 0.99);
+
+        // The checkpoint is intact and loads.
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        var stored = await registry.LoadAsync("deployment-risk");
+        Assert.Equal(p, new DeploymentRiskModel(FtrlLogisticRegression.Deserialize(stored.Data.Span)).PredictFailureProbability(Probe));
     }
 
     [Fact]
@@ -300,5 +325,17 @@ public sealed class LearningLoopTests : IDisposable
         await waiting;
         await host.Loop.StopAsync(CancellationToken.None);
         Assert.Equal(4, host.Models.EventsProcessed);
+    }
+
+    /// <summary>A host's list of calls whose enumeration fails with an exception the loop does not expect.</summary>
+    private sealed class UnreadableCalls : IReadOnlyList<string>
+    {
+        public int Count => 2;
+
+        public string this[int index] => throw new NotSupportedException("the calls are gone");
+
+        public IEnumerator<string> GetEnumerator() => throw new NotSupportedException("the calls are gone");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
