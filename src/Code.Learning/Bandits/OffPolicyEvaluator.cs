@@ -44,7 +44,7 @@ public static class OffPolicyEvaluator
 
             var weight = Math.Min(maxWeight, policy.GetProbability(decision.Context.Span, decision.Arm) / decision.Propensity);
             var term = weight * decision.Reward;
-            if (!double.IsFinite(term) || !double.IsFinite(weightSquares + (weight * weight)))
+            if (!ValueBounds.Accepts(term) || !double.IsFinite(weightSquares + (weight * weight)))
             {
                 throw new ArgumentException($"Logged decision {count} (propensity {decision.Propensity}, reward {decision.Reward}) has an importance-weighted reward that overflows; clip the weights with maxWeight.", nameof(log));
             }
