@@ -196,9 +196,18 @@ public sealed class AbTest
             options.MaximumSamplesPerVariant == _maximumSamples && options.MixtureEffectSize == _effectSize;
     }
 
-    /// <summary>Describes the definition for error messages.</summary>
-    internal string Describe() =>
-        $"variants [{string.Join(", ", _variants.Select(v => $"{v.Name}:{v.Weight}"))}], alpha {_alpha}, samples {_minimumSamples}-{_maximumSamples}, mixture effect size {_effectSize}";
+    /// <summary>Describes this test's definition for error messages.</summary>
+    internal string Describe() => Describe(_variants, _alpha, _minimumSamples, _maximumSamples, _effectSize);
+
+    /// <summary>Describes a definition for error messages.</summary>
+    internal static string Describe(IReadOnlyList<AbVariant> variants, AbTestOptions? options)
+    {
+        options ??= new AbTestOptions();
+        return Describe(variants, options.Alpha, options.MinimumSamplesPerVariant, options.MaximumSamplesPerVariant, options.MixtureEffectSize);
+    }
+
+    private static string Describe(IReadOnlyList<AbVariant> variants, double alpha, int minimum, int maximum, double effectSize) =>
+        $"variants [{string.Join(", ", variants.Select(v => $"{v?.Name}:{v?.Weight}"))}], alpha {alpha}, samples {minimum}-{maximum}, mixture effect size {effectSize}";
 
     /// <summary>A unit's position in [0, 1) from a stable hash of the test name and unit id.</summary>
     internal static double Position(string test, string unit)

@@ -30,8 +30,8 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
     private readonly Core.Configuration.LearningOptions _settings;
     private readonly CodeLearningOptions _options;
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
-    private long _riskVersion;
-    private long _sequenceVersion;
+    private readonly CheckpointedModel _risk;
+    private readonly CheckpointedModel _sequences;
     private long _checkpointedAt;
 
     public LearningLoop(
@@ -46,6 +46,8 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
         _adaptation = adaptation;
         _settings = codeOptions.Value.Learning;
         _options = options.Value;
+        _risk = new CheckpointedModel(_options.RiskModelId);
+        _sequences = new CheckpointedModel(_options.SequenceModelId);
         _models = models;
         _registry = registry;
         _time = time;
@@ -195,16 +197,6 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
             return;
         }
 
-        // Someone rolled the risk model back behind the loop's last checkpoint: adopt the rollback
-        // instead of overwriting it with the model it replaced.
-        var current = await _registry.GetCurrentVersionAsync(_options.RiskModelId, cancellationToken).ConfigureAwait(false);
-        if (current is { } version && version < _riskVersion)
-        {
-            LearningLoopLog.RolledBack(_logger, _options.RiskModelId, version);
-            await LoadAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         var risk = _models.CurrentRisk.Model;
         var quality = risk.Quality;
         var metrics = new Dictionary<string, double> { ["examples"] = quality.Examples };
@@ -216,19 +208,45 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
             metrics["calibration_error"] = quality.CalibrationError;
         }
 
-        var savedRisk = await _registry.SaveAsync(
-            _options.RiskModelId, FtrlLogisticRegression.ModelType, risk.Serialize(), metrics, Parents(_riskVersion), cancellationToken).ConfigureAwait(false);
-        _riskVersion = savedRisk.Version;
-        LearningLoopLog.Checkpointed(_logger, _options.RiskModelId, savedRisk.Version);
-
+        var saved = await CheckpointAsync(_risk, FtrlLogisticRegression.ModelType, risk.Serialize(), metrics, LoadRiskAsync, cancellationToken).ConfigureAwait(false);
         var sequences = _models.ToolSequences;
-        var savedSequences = await _registry.SaveAsync(
-            _options.SequenceModelId, MarkovSequenceModel.ModelType, sequences.Serialize(), new Dictionary<string, double> { ["symbols"] = sequences.SymbolCount },
-            Parents(_sequenceVersion), cancellationToken).ConfigureAwait(false);
-        _sequenceVersion = savedSequences.Version;
-        LearningLoopLog.Checkpointed(_logger, _options.SequenceModelId, savedSequences.Version);
-        LearningDiagnostics.Checkpoints.Add(1);
+        saved |= await CheckpointAsync(
+            _sequences, MarkovSequenceModel.ModelType, sequences.Serialize(), new Dictionary<string, double> { ["symbols"] = sequences.SymbolCount }, LoadSequencesAsync, cancellationToken).ConfigureAwait(false);
+        if (saved)
+        {
+            LearningDiagnostics.Checkpoints.Add(1);
+        }
+
         _checkpointedAt = processed;
+    }
+
+    /// <summary>
+    /// Saves one model as a child of its last checkpoint, by compare-and-swap on the registry's current
+    /// version: when that moved since the loop last loaded or saved the model (a rollback, or another
+    /// writer), the loop adopts the registry's version instead of overwriting it.
+    /// </summary>
+    private async Task<bool> CheckpointAsync(
+        CheckpointedModel model, string modelType, byte[] data, Dictionary<string, double> metrics, Func<CancellationToken, Task> reload, CancellationToken cancellationToken)
+    {
+        var current = await _registry.GetCurrentVersionAsync(model.Id, cancellationToken).ConfigureAwait(false);
+        if (current == model.Current)
+        {
+            var saved = await _registry.SaveIfCurrentAsync(model.Id, model.Current, modelType, data, metrics, Parents(model.Version), cancellationToken).ConfigureAwait(false);
+            if (saved.IsCurrent)
+            {
+                model.Version = saved.Version;
+                model.Current = saved.Version;
+                LearningLoopLog.Checkpointed(_logger, model.Id, saved.Version);
+                return true;
+            }
+
+            // Rolled back while the save ran: the version is kept, not current.
+            current = await _registry.GetCurrentVersionAsync(model.Id, cancellationToken).ConfigureAwait(false);
+        }
+
+        LearningLoopLog.RolledBack(_logger, model.Id, current ?? 0);
+        await reload(cancellationToken).ConfigureAwait(false);
+        return false;
     }
 
     private async Task CheckpointPeriodicallyAsync(CancellationToken stoppingToken)
@@ -291,21 +309,33 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var risk = await LoadNewestIntactAsync(_options.RiskModelId, cancellationToken).ConfigureAwait(false);
-        _models.ReplaceRisk(risk is null ? new FtrlLogisticRegression(_models.RiskOptions) : FtrlLogisticRegression.Deserialize(risk.Data.Span));
-        _riskVersion = risk?.Info.Version ?? 0;
-
-        var sequences = await LoadNewestIntactAsync(_options.SequenceModelId, cancellationToken).ConfigureAwait(false);
-        _models.ReplaceSequences(sequences is null ? new MarkovSequenceModel(_models.SequenceOrder) : MarkovSequenceModel.Deserialize(sequences.Data));
-        _sequenceVersion = sequences?.Info.Version ?? 0;
-
+        await LoadRiskAsync(cancellationToken).ConfigureAwait(false);
+        await LoadSequencesAsync(cancellationToken).ConfigureAwait(false);
         _checkpointedAt = _models.EventsProcessed;
     }
 
-    /// <summary>The current version, or when it is unreadable the newest older version that is intact.</summary>
-    private async Task<StoredModel?> LoadNewestIntactAsync(string modelId, CancellationToken cancellationToken)
+    private async Task LoadRiskAsync(CancellationToken cancellationToken)
     {
+        var risk = await LoadNewestIntactAsync(_risk, cancellationToken).ConfigureAwait(false);
+        _models.ReplaceRisk(risk is null ? new FtrlLogisticRegression(_models.RiskOptions) : FtrlLogisticRegression.Deserialize(risk.Data.Span));
+    }
+
+    private async Task LoadSequencesAsync(CancellationToken cancellationToken)
+    {
+        var sequences = await LoadNewestIntactAsync(_sequences, cancellationToken).ConfigureAwait(false);
+        _models.ReplaceSequences(sequences is null ? new MarkovSequenceModel(_models.SequenceOrder) : MarkovSequenceModel.Deserialize(sequences.Data));
+    }
+
+    /// <summary>
+    /// The current version, or when it is unreadable the newest older version that is intact; remembers the
+    /// current version seen (the next checkpoint replaces only that) and the version loaded (its parent).
+    /// </summary>
+    private async Task<StoredModel?> LoadNewestIntactAsync(CheckpointedModel checkpointed, CancellationToken cancellationToken)
+    {
+        var modelId = checkpointed.Id;
         var current = await _registry.GetCurrentVersionAsync(modelId, cancellationToken).ConfigureAwait(false);
+        checkpointed.Current = current;
+        checkpointed.Version = 0;
         for (var version = current ?? 0; version >= 1; version--)
         {
             try
@@ -313,6 +343,7 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
                 var model = await _registry.LoadAsync(modelId, version, cancellationToken).ConfigureAwait(false);
                 Validate(model);
                 LearningLoopLog.ModelLoaded(_logger, modelId, version);
+                checkpointed.Version = version;
                 return model;
             }
             catch (Exception ex) when (ex is ModelCorruptedException or InvalidDataException or KeyNotFoundException)
@@ -340,4 +371,16 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
     }
 
     private static long[] Parents(long version) => version > 0 ? [version] : [];
+
+    /// <summary>What the loop knows of one model in the registry.</summary>
+    private sealed class CheckpointedModel(string id)
+    {
+        public string Id { get; } = id;
+
+        /// <summary>Gets or sets the version the live model was loaded from or last saved as (the next checkpoint's parent; 0 for none).</summary>
+        public long Version { get; set; }
+
+        /// <summary>Gets or sets the registry's current version when the loop last loaded or saved the model.</summary>
+        public long? Current { get; set; }
+    }
 }

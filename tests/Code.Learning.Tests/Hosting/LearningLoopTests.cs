@@ -274,6 +274,48 @@ public sealed class LearningLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rollback_of_the_tool_sequence_model_is_respected_too()
+    {
+        await using var host = new LearningHost(_store, _time);
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        var loop = host.Services.GetRequiredService<ILearningLoop>();
+        await host.Loop.StartAsync(CancellationToken.None);
+        await FeedAsync(host.Sink, 50, seed: 12);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 100);
+        await loop.CheckpointAsync();
+        var atVersion1 = host.Models.ToolSequences.Surprise(["deploy.plan"], "fs.delete");
+
+        for (var i = 0; i < 50; i++)
+        {
+            await host.Sink.PostAsync(new ToolSequenceEvent(["deploy.plan", "fs.delete"]));
+        }
+
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 150);
+        await loop.CheckpointAsync();
+        Assert.Equal(2, await registry.GetCurrentVersionAsync("tool-sequences"));
+        Assert.NotEqual(atVersion1, host.Models.ToolSequences.Surprise(["deploy.plan"], "fs.delete"));
+
+        // Only the sequence model is rolled back, and the host forgets to reload: the next checkpoint
+        // keeps the rollback, adopts it, and still checkpoints the risk model.
+        await registry.RollbackAsync("tool-sequences", 1);
+        await FeedAsync(host.Sink, 5, seed: 13);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 160);
+        await loop.CheckpointAsync();
+        Assert.Equal(1, await registry.GetCurrentVersionAsync("tool-sequences"));
+        Assert.Equal(atVersion1, host.Models.ToolSequences.Surprise(["deploy.plan"], "fs.delete"));
+        Assert.Equal(3, await registry.GetCurrentVersionAsync("deployment-risk"));
+
+        // From there on the sequence model is checkpointed again, as a child of version 1.
+        await FeedAsync(host.Sink, 5, seed: 14);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 170);
+        await loop.CheckpointAsync();
+        var latest = await registry.LoadAsync("tool-sequences");
+        Assert.Equal(3, latest.Info.Version);
+        Assert.Equal([1L], latest.Info.ParentVersions);
+        await host.Loop.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Tool_calls_of_interleaved_sessions_train_like_whole_sessions()
     {
         string[] first = ["deploy.plan", "deploy.apply", "deploy.status"];
