@@ -37,7 +37,7 @@ public class HotPathAllocationTests
     public void Bandits_choose_and_update_without_allocating()
     {
         double[] context = [1, 0.5, -0.5];
-        foreach (var policy in new[] { BanditPolicy.EpsilonGreedy(5), BanditPolicy.BernoulliThompson(5, propensityDraws: 4), BanditPolicy.GaussianThompson(5, propensityDraws: 4), BanditPolicy.LinUcb(5, 3) })
+        foreach (var policy in new[] { BanditPolicy.EpsilonGreedy(5), BanditPolicy.BernoulliThompson(5), BanditPolicy.GaussianThompson(5), BanditPolicy.LinUcb(5, 3) })
         {
             Assert.Equal(0, Allocated(() =>
             {

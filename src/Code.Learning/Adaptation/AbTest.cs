@@ -3,71 +3,25 @@ using Code.Learning.Statistics;
 
 namespace Code.Learning.Adaptation;
 
-/// <summary>A variant of an A/B test and its share of the traffic.</summary>
-/// <param name="Name">The variant name; the first variant of a test is the control.</param>
-/// <param name="Weight">The relative share of units assigned to it, greater than 0.</param>
-public sealed record AbVariant(string Name, double Weight = 1);
-
-/// <summary>Settings of an A/B test's significance test and stop rule.</summary>
-public sealed class AbTestOptions
-{
-    /// <summary>Gets or sets the family-wise significance level (Bonferroni-split across the comparisons with the control).</summary>
-    /// <value>The default value is 0.05.</value>
-    public double Alpha { get; set; } = 0.05;
-
-    /// <summary>Gets or sets the samples every variant needs before the test may stop (also guards the normal approximation).</summary>
-    /// <value>The default value is 100.</value>
-    public int MinimumSamplesPerVariant { get; set; } = 100;
-
-    /// <summary>Gets or sets the samples per variant after which the test stops as "no difference".</summary>
-    /// <value>The default value is 100000.</value>
-    public int MaximumSamplesPerVariant { get; set; } = 100_000;
-}
-
-/// <summary>Where an A/B test stands.</summary>
-public enum AbTestStatus
-{
-    /// <summary>Keep collecting samples.</summary>
-    Running,
-
-    /// <summary>A variant differs significantly from the control; stop and adopt the winner.</summary>
-    Significant,
-
-    /// <summary>Every variant reached the maximum samples without a significant difference; stop.</summary>
-    NoDifference,
-}
-
-/// <summary>The statistics of one variant.</summary>
-/// <param name="Name">The variant.</param>
-/// <param name="Count">Samples recorded.</param>
-/// <param name="Mean">Mean outcome (the conversion rate for 0/1 outcomes).</param>
-/// <param name="StandardDeviation">Sample standard deviation of the outcomes.</param>
-public sealed record AbVariantStatistics(string Name, long Count, double Mean, double StandardDeviation);
-
-/// <summary>A variant compared with the control.</summary>
-/// <param name="Variant">The variant.</param>
-/// <param name="Difference">Its mean minus the control's.</param>
-/// <param name="RelativeLift">The difference relative to the control's mean (NaN when that is 0).</param>
-/// <param name="PValue">Two-sided p-value of Welch's z-test (unpooled two-proportion test for 0/1 outcomes).</param>
-/// <param name="Significant">Whether the p-value is below alpha / (variants - 1).</param>
-public sealed record AbComparison(string Variant, double Difference, double RelativeLift, double PValue, bool Significant);
-
-/// <summary>The evaluation of an A/B test.</summary>
-/// <param name="Status">Running, Significant or NoDifference.</param>
-/// <param name="Winner">The best variant when significant (possibly the control), otherwise <see langword="null"/>.</param>
-/// <param name="Variants">Each variant's statistics.</param>
-/// <param name="Comparisons">Each non-control variant against the control.</param>
-public sealed record AbTestResult(AbTestStatus Status, string? Winner, IReadOnlyList<AbVariantStatistics> Variants, IReadOnlyList<AbComparison> Comparisons);
-
 /// <summary>
 /// An A/B test: sticky assignment of units (users, hosts, deployments) to variants by hashing, per-variant
-/// statistics, a significance test against the control and a stop rule.
+/// statistics, a sequential significance test against the control and a stop rule.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Assignment hashes the test name and unit id with 64-bit FNV-1a, so a unit gets the same variant in
-/// every process and after restarts. The stop rule only looks once each variant has the minimum samples
-/// and Bonferroni-corrects across variants; checking it after every sample still inflates the false
-/// positive rate somewhat, so keep the minimum generous. Thread-safe.
+/// every process and after restarts.
+/// </para>
+/// <para>
+/// Significance is a mixture sequential probability ratio test (mSPRT; Johari et al. 2022) per variant
+/// against the control, updated after every recorded sample once both sides have
+/// <see cref="AbTestOptions.MinimumSamplesPerVariant"/>, with alpha Bonferroni-split across the variants.
+/// Its p-values are always valid: when no variant differs from the control, the probability that the test
+/// is ever <see cref="AbTestStatus.Significant"/> is at most alpha however often it is evaluated (up to the
+/// normal approximation of the means and the estimate of their variance). The price is power: a fixed
+/// number of samples needs a larger effect to reach significance than a one-time z-test would. Once
+/// significant, a test stays significant. Thread-safe.
+/// </para>
 /// </remarks>
 public sealed class AbTest
 {
@@ -75,7 +29,11 @@ public sealed class AbTest
     private readonly AbVariant[] _variants;
     private readonly double[] _cumulative;
     private readonly RunningStatistics[] _statistics;
-    private readonly AbTestOptions _options;
+    private readonly double[] _pValues; // running minimum of 1 / Lambda per variant (index 0 unused)
+    private readonly double _alpha;
+    private readonly int _minimumSamples;
+    private readonly int _maximumSamples;
+    private readonly double _effectSize;
 
     /// <summary>Initializes a new instance of the <see cref="AbTest"/> class.</summary>
     /// <param name="name">The test name; part of the assignment hash, so renaming a test reshuffles units.</param>
@@ -85,11 +43,22 @@ public sealed class AbTest
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(variants);
-        _options = options ?? new AbTestOptions();
-        if (!(_options.Alpha > 0 && _options.Alpha < 1) || _options.MinimumSamplesPerVariant < 2 || _options.MaximumSamplesPerVariant < _options.MinimumSamplesPerVariant)
+        options ??= new AbTestOptions();
+        if (!(options.Alpha > 0 && options.Alpha < 1) || options.MinimumSamplesPerVariant < 2 || options.MaximumSamplesPerVariant < options.MinimumSamplesPerVariant)
         {
             throw new ArgumentException($"A/B test '{name}': alpha must be in (0, 1) and 2 <= minimum samples <= maximum samples.", nameof(options));
         }
+
+        if (!(options.MixtureEffectSize > 0) || !double.IsFinite(options.MixtureEffectSize))
+        {
+            throw new ArgumentException($"A/B test '{name}': the mixture effect size is {options.MixtureEffectSize}; it must be a finite number greater than 0.", nameof(options));
+        }
+
+        // Copied, so changing the options object later cannot change a running test.
+        _alpha = options.Alpha;
+        _minimumSamples = options.MinimumSamplesPerVariant;
+        _maximumSamples = options.MaximumSamplesPerVariant;
+        _effectSize = options.MixtureEffectSize;
 
         if (variants.Count < 2 || variants.Select(v => v?.Name).Distinct(StringComparer.Ordinal).Count() != variants.Count)
         {
@@ -118,6 +87,8 @@ public sealed class AbTest
         Name = name;
         _variants = [.. variants];
         _statistics = _variants.Select(_ => new RunningStatistics()).ToArray();
+        _pValues = new double[_variants.Length];
+        _pValues.AsSpan().Fill(double.NaN);
     }
 
     /// <summary>Gets the test name.</summary>
@@ -143,18 +114,29 @@ public sealed class AbTest
 
     /// <summary>Records an outcome of a variant (1/0 for a conversion, or a measurement).</summary>
     /// <param name="variant">The variant name.</param>
-    /// <param name="outcome">The outcome, finite.</param>
+    /// <param name="outcome">The outcome, finite and within ±1e100.</param>
     public void Record(string variant, double outcome)
     {
         var index = IndexOf(variant);
-        if (!double.IsFinite(outcome))
+        if (!ValueBounds.Accepts(outcome))
         {
-            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, $"A/B test '{Name}': outcomes must be finite.");
+            throw new ArgumentOutOfRangeException(nameof(outcome), outcome, $"A/B test '{Name}': outcomes must be finite and within ±{ValueBounds.MaxMagnitude:G}.");
         }
 
         lock (_lock)
         {
             _statistics[index].Add(outcome);
+            if (index == 0)
+            {
+                for (var i = 1; i < _variants.Length; i++)
+                {
+                    UpdatePValue(i);
+                }
+            }
+            else
+            {
+                UpdatePValue(index);
+            }
         }
     }
 
@@ -164,38 +146,68 @@ public sealed class AbTest
     {
         lock (_lock)
         {
-            var stats = _variants.Select((v, i) => new AbVariantStatistics(
-                v.Name, _statistics[i].Count, _statistics[i].Count == 0 ? double.NaN : _statistics[i].Mean, _statistics[i].Count < 2 ? double.NaN : _statistics[i].StandardDeviation)).ToArray();
+            var stats = new AbVariantStatistics[_variants.Length];
+            for (var i = 0; i < stats.Length; i++)
+            {
+                var s = _statistics[i];
+                stats[i] = new AbVariantStatistics(_variants[i].Name, s.Count, s.Mean, s.StandardDeviation);
+            }
+
             var control = _statistics[0];
-            var threshold = _options.Alpha / (_variants.Length - 1);
-            var comparisons = new List<AbComparison>();
-            var ready = _statistics.All(s => s.Count >= _options.MinimumSamplesPerVariant);
+            var threshold = _alpha / (_variants.Length - 1);
+            var comparisons = new AbComparison[_variants.Length - 1];
+            AbComparison? best = null;
             for (var i = 1; i < _variants.Length; i++)
             {
                 var s = _statistics[i];
-                if (s.Count < 2 || control.Count < 2)
-                {
-                    comparisons.Add(new AbComparison(_variants[i].Name, double.NaN, double.NaN, double.NaN, false));
-                    continue;
-                }
-
                 var difference = s.Mean - control.Mean;
-                var error = Math.Sqrt((s.Variance / s.Count) + (control.Variance / control.Count));
-                var p = error > 0 ? NormalDistribution.TwoSidedPValue(difference / error) : difference == 0 ? 1 : 0;
-                comparisons.Add(new AbComparison(_variants[i].Name, difference, control.Mean != 0 ? difference / Math.Abs(control.Mean) : double.NaN, p, ready && p < threshold));
+                var lift = control.Count > 0 && control.Mean != 0 ? difference / Math.Abs(control.Mean) : double.NaN;
+                var comparison = new AbComparison(_variants[i].Name, difference, lift, _pValues[i], _pValues[i] < threshold);
+                comparisons[i - 1] = comparison;
+                if (comparison.Significant && (best is null || comparison.Difference > best.Difference))
+                {
+                    best = comparison;
+                }
             }
 
-            if (comparisons.Any(c => c.Significant))
+            if (best is not null)
             {
-                var best = comparisons.Where(c => c.Significant).MaxBy(c => c.Difference)!;
                 var winner = best.Difference > 0 ? best.Variant : _variants[0].Name;
                 return new AbTestResult(AbTestStatus.Significant, winner, stats, comparisons);
             }
 
-            var exhausted = _statistics.All(s => s.Count >= _options.MaximumSamplesPerVariant);
+            var exhausted = true;
+            foreach (var s in _statistics)
+            {
+                exhausted &= s.Count >= _maximumSamples;
+            }
+
             return new AbTestResult(exhausted ? AbTestStatus.NoDifference : AbTestStatus.Running, null, stats, comparisons);
         }
     }
+
+    /// <summary>Whether this test was created with <paramref name="variants"/> and <paramref name="options"/> (defaults when null).</summary>
+    internal bool HasDefinition(IReadOnlyList<AbVariant> variants, AbTestOptions? options)
+    {
+        options ??= new AbTestOptions();
+        return variants.Count == _variants.Length &&
+            variants.Select((v, i) => v == _variants[i]).All(same => same) &&
+            options.Alpha == _alpha && options.MinimumSamplesPerVariant == _minimumSamples &&
+            options.MaximumSamplesPerVariant == _maximumSamples && options.MixtureEffectSize == _effectSize;
+    }
+
+    /// <summary>Describes this test's definition for error messages.</summary>
+    internal string Describe() => Describe(_variants, _alpha, _minimumSamples, _maximumSamples, _effectSize);
+
+    /// <summary>Describes a definition for error messages.</summary>
+    internal static string Describe(IReadOnlyList<AbVariant> variants, AbTestOptions? options)
+    {
+        options ??= new AbTestOptions();
+        return Describe(variants, options.Alpha, options.MinimumSamplesPerVariant, options.MaximumSamplesPerVariant, options.MixtureEffectSize);
+    }
+
+    private static string Describe(IReadOnlyList<AbVariant> variants, double alpha, int minimum, int maximum, double effectSize) =>
+        $"variants [{string.Join(", ", variants.Select(v => $"{v?.Name}:{v?.Weight}"))}], alpha {alpha}, samples {minimum}-{maximum}, mixture effect size {effectSize}";
 
     /// <summary>A unit's position in [0, 1) from a stable hash of the test name and unit id.</summary>
     internal static double Position(string test, string unit)
@@ -216,6 +228,20 @@ public sealed class AbTest
         hash *= 0xFF51AFD7ED558CCDUL;
         hash ^= hash >> 33;
         return (hash >> 11) * (1.0 / (1UL << 53));
+    }
+
+    /// <summary>Folds the current likelihood ratio of a variant against the control into its running-minimum p-value.</summary>
+    private void UpdatePValue(int variant)
+    {
+        var control = _statistics[0];
+        var s = _statistics[variant];
+        if (control.Count < _minimumSamples || s.Count < _minimumSamples)
+        {
+            return;
+        }
+
+        var p = MixtureSequentialTest.InverseLikelihoodRatio(control, s, _effectSize);
+        _pValues[variant] = double.IsNaN(_pValues[variant]) ? p : Math.Min(_pValues[variant], p);
     }
 
     private int IndexOf(string variant)

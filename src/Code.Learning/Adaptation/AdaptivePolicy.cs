@@ -13,6 +13,7 @@ public sealed class AdaptivePolicy
     private const int MaxArms = 10_000;
     private readonly ParameterRange[] _parameters;
     private readonly int[] _radix;
+    private volatile IBanditPolicy _bandit;
     private long _rewards;
 
     /// <summary>Initializes a new instance of the <see cref="AdaptivePolicy"/> class.</summary>
@@ -53,10 +54,10 @@ public sealed class AdaptivePolicy
         Name = name;
         _parameters = [.. parameters];
         _radix = _parameters.Select(p => p.Candidates.Count).ToArray();
-        Bandit = bandit ?? BanditPolicy.EpsilonGreedy((int)arms, explorationRate, seed: seed);
-        if (Bandit.ArmCount != arms)
+        _bandit = bandit ?? BanditPolicy.EpsilonGreedy((int)arms, explorationRate, seed: seed);
+        if (_bandit.ArmCount != arms)
         {
-            throw new ArgumentException($"Adaptive policy '{name}' has {arms} combinations but the bandit has {Bandit.ArmCount} arms.", nameof(bandit));
+            throw new ArgumentException($"Adaptive policy '{name}' has {arms} combinations but the bandit has {_bandit.ArmCount} arms.", nameof(bandit));
         }
     }
 
@@ -66,15 +67,19 @@ public sealed class AdaptivePolicy
     /// <summary>Gets the parameters and their bounds.</summary>
     public IReadOnlyList<ParameterRange> Parameters => _parameters;
 
-    /// <summary>Gets the bandit behind the policy (for checkpoints and off-policy evaluation).</summary>
-    public IBanditPolicy Bandit { get; }
+    /// <summary>
+    /// Gets the bandit behind the policy (for checkpoints and off-policy evaluation). When the adaptation
+    /// engine adopts a rollback of the policy's checkpoint it replaces the bandit, so read this property
+    /// when needed rather than keeping the instance.
+    /// </summary>
+    public IBanditPolicy Bandit => _bandit;
 
     /// <summary>Chooses parameter values.</summary>
     /// <param name="context">The context for a contextual bandit; empty otherwise.</param>
     /// <returns>The values, each inside its bounds.</returns>
     public ParameterChoice Choose(ReadOnlySpan<double> context = default)
     {
-        var decision = Bandit.Choose(context);
+        var decision = _bandit.Choose(context);
         return new ParameterChoice(decision.Arm, ValuesOf(decision.Arm), decision.Propensity);
     }
 
@@ -85,17 +90,31 @@ public sealed class AdaptivePolicy
     public void Reward(ParameterChoice choice, double reward, ReadOnlySpan<double> context = default)
     {
         ArgumentNullException.ThrowIfNull(choice);
-        Bandit.Update(choice.Arm, context, reward);
+        _bandit.Update(choice.Arm, context, reward);
         Interlocked.Increment(ref _rewards);
     }
 
     /// <summary>Gets the number of rewards learned (the engine checkpoints a policy when it changed).</summary>
     internal long RewardCount => Interlocked.Read(ref _rewards);
 
+    /// <summary>Replaces the bandit with one restored from a checkpoint of the same parameters.</summary>
+    internal void ReplaceBandit(IBanditPolicy bandit)
+    {
+        if (bandit.ArmCount != _bandit.ArmCount)
+        {
+            throw new ArgumentException($"Adaptive policy '{Name}' has {_bandit.ArmCount} arms; the replacement bandit has {bandit.ArmCount}.", nameof(bandit));
+        }
+
+        _bandit = bandit;
+    }
+
     /// <summary>Whether <paramref name="parameters"/> describe the same arms as this policy's.</summary>
-    internal bool HasSameParameters(IReadOnlyList<ParameterRange> parameters) =>
-        parameters.Count == _parameters.Length &&
-        _parameters.Zip(parameters).All(p => p.First.Name == p.Second.Name && p.First.Minimum == p.Second.Minimum &&
+    internal bool HasSameParameters(IReadOnlyList<ParameterRange> parameters) => SameParameters(_parameters, parameters);
+
+    /// <summary>Whether two parameter lists define the same arms: names, bounds and candidate values, in order.</summary>
+    internal static bool SameParameters(IReadOnlyList<ParameterRange> first, IReadOnlyList<ParameterRange> second) =>
+        first.Count == second.Count &&
+        first.Zip(second).All(p => p.First.Name == p.Second.Name && p.First.Minimum == p.Second.Minimum &&
             p.First.Maximum == p.Second.Maximum && p.First.Candidates.SequenceEqual(p.Second.Candidates));
 
     /// <summary>Gets the parameter values of an arm.</summary>

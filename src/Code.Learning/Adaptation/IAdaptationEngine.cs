@@ -2,8 +2,9 @@ namespace Code.Learning.Adaptation;
 
 /// <summary>
 /// The host's named adaptive policies and A/B tests. Policies use <c>learning.exploration_rate</c>, are
-/// checkpointed by the learning loop to the model registry (model id <c>adaptation.{name}</c>) and are
-/// restored from there when first asked for after a restart. A/B test statistics live in memory.
+/// checkpointed by the learning loop to the model registry (model id <c>adaptation.{name}</c>, with their
+/// parameter definition) and are restored from there when first asked for after a restart; a rollback of
+/// that model is adopted at the next checkpoint. A/B test statistics live in memory.
 /// </summary>
 public interface IAdaptationEngine
 {
@@ -15,13 +16,17 @@ public interface IAdaptationEngine
     /// <param name="parameters">The parameters and the host's bounds; must match the existing policy's.</param>
     /// <param name="cancellationToken">Cancels the registry read.</param>
     /// <returns>The policy.</returns>
-    /// <exception cref="ArgumentException">The name is invalid, or the policy exists with other parameters.</exception>
+    /// <exception cref="ArgumentException">
+    /// The name is invalid, or the policy exists (in memory, or as the newest intact checkpoint) with other
+    /// parameters, bounds or candidate values.
+    /// </exception>
     ValueTask<AdaptivePolicy> GetOrAddPolicyAsync(string name, IReadOnlyList<ParameterRange> parameters, CancellationToken cancellationToken = default);
 
     /// <summary>Gets the A/B test named <paramref name="name"/>, creating it on first use.</summary>
     /// <param name="name">The test name (also part of the assignment hash).</param>
     /// <param name="variants">The variants; the first is the control.</param>
-    /// <param name="options">Significance and stop-rule settings, used when the test is created.</param>
+    /// <param name="options">Significance and stop-rule settings (defaults when <see langword="null"/>).</param>
     /// <returns>The test.</returns>
+    /// <exception cref="ArgumentException">A test of this name exists with other variants, weights or options.</exception>
     AbTest GetOrAddAbTest(string name, IReadOnlyList<AbVariant> variants, AbTestOptions? options = null);
 }

@@ -1,3 +1,5 @@
+using Code.Learning.Statistics;
+
 namespace Code.Learning.Anomalies;
 
 /// <summary>Argument checks shared by the detectors.</summary>
@@ -5,9 +7,9 @@ internal static class AnomalyGuard
 {
     public static void Finite(double value, string name)
     {
-        if (!double.IsFinite(value))
+        if (!ValueBounds.Accepts(value))
         {
-            throw new ArgumentOutOfRangeException(name, value, "A metric value must be a finite number; drop or impute missing samples before scoring.");
+            throw new ArgumentOutOfRangeException(name, value, $"A metric value must be a finite number within ±{ValueBounds.MaxMagnitude:G}; drop or impute missing samples before scoring.");
         }
     }
 

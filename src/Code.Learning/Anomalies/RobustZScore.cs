@@ -1,3 +1,5 @@
+using Code.Learning.Statistics;
+
 namespace Code.Learning.Anomalies;
 
 /// <summary>
@@ -33,9 +35,9 @@ public static class RobustZScore
         window.CopyTo(scratch);
         foreach (var x in scratch)
         {
-            if (!double.IsFinite(x))
+            if (!ValueBounds.Accepts(x))
             {
-                throw new ArgumentException("The reference window holds a non-finite value.", nameof(window));
+                throw new ArgumentException($"The reference window holds {x}; window values must be finite and within ±{ValueBounds.MaxMagnitude:G}.", nameof(window));
             }
         }
 

@@ -6,6 +6,12 @@ internal static class BanditGuard
     public const int MaxArms = 10_000;
     public const int MaxDimension = 1024;
 
+    /// <summary>The largest context value accepted: contexts are features, scale them (for example to [-10, 10]).</summary>
+    public const double MaxContextMagnitude = 1e9;
+
+    /// <summary>The largest reward magnitude accepted, far from where sums and squares of rewards overflow.</summary>
+    public const double MaxRewardMagnitude = 1e12;
+
     public static void ArmCount(int armCount)
     {
         if (armCount is < 1 or > MaxArms)
@@ -24,9 +30,9 @@ internal static class BanditGuard
 
     public static void Reward(double reward)
     {
-        if (!double.IsFinite(reward))
+        if (!(Math.Abs(reward) <= MaxRewardMagnitude))
         {
-            throw new ArgumentOutOfRangeException(nameof(reward), reward, "A bandit reward must be a finite number.");
+            throw new ArgumentOutOfRangeException(nameof(reward), reward, $"A bandit reward must be a finite number between -{MaxRewardMagnitude:G} and {MaxRewardMagnitude:G}.");
         }
     }
 
@@ -44,9 +50,9 @@ internal static class BanditGuard
 
         for (var i = 0; i < context.Length; i++)
         {
-            if (!double.IsFinite(context[i]))
+            if (!(Math.Abs(context[i]) <= MaxContextMagnitude))
             {
-                throw new ArgumentException($"Context value {i} is {context[i]}; context values must be finite.", nameof(context));
+                throw new ArgumentException($"Context value {i} is {context[i]}; context values must be finite numbers between -{MaxContextMagnitude:G} and {MaxContextMagnitude:G} (scale them).", nameof(context));
             }
         }
     }

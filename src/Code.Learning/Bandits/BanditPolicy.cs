@@ -10,6 +10,7 @@ public static class BanditPolicy
     internal const byte BernoulliThompsonKind = 2;
     internal const byte GaussianThompsonKind = 3;
     internal const byte LinUcbKind = 4;
+    internal const byte LinUcbExplorationKind = 5;
     private const uint Magic = 0x444E4142; // "BAND"
     private const byte FormatVersion = 1;
 
@@ -26,30 +27,37 @@ public static class BanditPolicy
     /// <param name="armCount">The number of arms.</param>
     /// <param name="priorAlpha">The prior's alpha (pseudo-successes).</param>
     /// <param name="priorBeta">The prior's beta (pseudo-failures).</param>
-    /// <param name="propensityDraws">Posterior draws used to estimate each decision's propensity.</param>
     /// <param name="seed">The random seed.</param>
     /// <returns>The policy.</returns>
-    public static IBanditPolicy BernoulliThompson(int armCount, double priorAlpha = 1, double priorBeta = 1, int propensityDraws = 64, int seed = 0) =>
-        new BernoulliThompsonPolicy(armCount, priorAlpha, priorBeta, propensityDraws, seed);
+    public static IBanditPolicy BernoulliThompson(int armCount, double priorAlpha = 1, double priorBeta = 1, int seed = 0) =>
+        new BernoulliThompsonPolicy(armCount, priorAlpha, priorBeta, seed);
 
     /// <summary>Creates a Thompson-sampling policy for real-valued rewards with a normal posterior per arm.</summary>
     /// <param name="armCount">The number of arms.</param>
     /// <param name="priorMean">The prior mean reward.</param>
     /// <param name="priorVariance">The prior variance of the rewards.</param>
-    /// <param name="propensityDraws">Posterior draws used to estimate each decision's propensity.</param>
     /// <param name="seed">The random seed.</param>
     /// <returns>The policy.</returns>
-    public static IBanditPolicy GaussianThompson(int armCount, double priorMean = 0, double priorVariance = 1, int propensityDraws = 64, int seed = 0) =>
-        new GaussianThompsonPolicy(armCount, priorMean, priorVariance, propensityDraws, seed);
+    public static IBanditPolicy GaussianThompson(int armCount, double priorMean = 0, double priorVariance = 1, int seed = 0) =>
+        new GaussianThompsonPolicy(armCount, priorMean, priorVariance, seed);
 
     /// <summary>Creates a disjoint LinUCB policy over a context vector.</summary>
     /// <param name="armCount">The number of arms.</param>
-    /// <param name="dimension">The context length, 1 to 1024 (include a constant 1 for an intercept).</param>
+    /// <param name="dimension">
+    /// The context length, 1 to 1024 (include a constant 1 for an intercept); arms × (dimension² + dimension)
+    /// may be at most 8,388,608 (64 MiB of state), for example 7 arms at 1024 or 1,985 arms at 64.
+    /// </param>
     /// <param name="alpha">The width of the confidence bound; larger explores more.</param>
-    /// <param name="seed">The random seed (ties).</param>
+    /// <param name="exploration">
+    /// The probability of playing a uniformly random arm instead of the best bound, 0 to 1, so that every arm
+    /// is logged with a propensity of at least exploration / arms and the log supports off-policy evaluation
+    /// of other policies. It costs exploration × (the regret of uniform play), a regret that grows linearly;
+    /// 0 makes LinUCB deterministic (propensity 1, useless for evaluating any policy that differs from it).
+    /// </param>
+    /// <param name="seed">The random seed (exploration and ties).</param>
     /// <returns>The policy.</returns>
-    public static IBanditPolicy LinUcb(int armCount, int dimension, double alpha = 1.0, int seed = 0) =>
-        new LinUcbPolicy(armCount, dimension, alpha, seed);
+    public static IBanditPolicy LinUcb(int armCount, int dimension, double alpha = 1.0, double exploration = 0.05, int seed = 0) =>
+        new LinUcbPolicy(armCount, dimension, alpha, exploration, seed);
 
     /// <summary>Reads a policy written by <see cref="IBanditPolicy.Serialize"/>.</summary>
     /// <param name="data">The bytes.</param>
@@ -83,7 +91,8 @@ public static class BanditPolicy
                 EpsilonGreedyKind => EpsilonGreedyPolicy.Read(body, arms, seed),
                 BernoulliThompsonKind => BernoulliThompsonPolicy.Read(body, arms, seed),
                 GaussianThompsonKind => GaussianThompsonPolicy.Read(body, arms, seed),
-                LinUcbKind => LinUcbPolicy.Read(body, arms, dimension, seed),
+                LinUcbKind => LinUcbPolicy.Read(body, arms, dimension, withExploration: false, seed),
+                LinUcbExplorationKind => LinUcbPolicy.Read(body, arms, dimension, withExploration: true, seed),
                 _ => throw new InvalidDataException($"Unknown bandit policy kind {data[5]}."),
             };
         }

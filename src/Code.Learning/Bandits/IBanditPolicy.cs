@@ -3,9 +3,9 @@ namespace Code.Learning.Bandits;
 /// <summary>An arm chosen by a bandit policy and the probability with which the policy chose it.</summary>
 /// <param name="Arm">The chosen arm, 0-based.</param>
 /// <param name="Propensity">
-/// The probability that the policy chooses this arm in this context (exact for epsilon-greedy and
-/// LinUCB, a Monte Carlo estimate for Thompson sampling). Log it with the reward so the decision can be
-/// used for off-policy evaluation.
+/// The probability that the policy chooses this arm in this context: exact for epsilon-greedy and LinUCB,
+/// a numerical integral accurate to about 1e-8 for Thompson sampling. Log it with the reward so the
+/// decision can be used for off-policy evaluation.
 /// </param>
 public readonly record struct BanditDecision(int Arm, double Propensity);
 

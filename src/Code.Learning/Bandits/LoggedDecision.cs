@@ -8,9 +8,9 @@ namespace Code.Learning.Bandits;
 public sealed record LoggedDecision(ReadOnlyMemory<double> Context, int Arm, double Propensity, double Reward);
 
 /// <summary>The estimated value of a policy from logged decisions.</summary>
-/// <param name="Value">The inverse-propensity-scored (IPS) estimate of the mean reward per decision.</param>
-/// <param name="SelfNormalizedValue">The self-normalized IPS estimate (lower variance, slightly biased).</param>
-/// <param name="StandardError">The standard error of <paramref name="Value"/>.</param>
+/// <param name="Value">The inverse-propensity-scored (IPS) estimate of the mean reward per decision (NaN when no decision has weight).</param>
+/// <param name="SelfNormalizedValue">The self-normalized IPS estimate (lower variance, slightly biased; NaN when no decision has weight).</param>
+/// <param name="StandardError">The standard error of <paramref name="Value"/> (NaN with fewer than two decisions or none with weight).</param>
 /// <param name="EffectiveSampleSize">(sum w)^2 / sum w^2: how many logged decisions effectively inform the estimate.</param>
 /// <param name="Decisions">How many logged decisions were used.</param>
 public sealed record OffPolicyEstimate(double Value, double SelfNormalizedValue, double StandardError, double EffectiveSampleSize, int Decisions);

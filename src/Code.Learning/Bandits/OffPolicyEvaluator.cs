@@ -1,3 +1,5 @@
+using Code.Learning.Statistics;
+
 namespace Code.Learning.Bandits;
 
 /// <summary>
@@ -10,8 +12,12 @@ public static class OffPolicyEvaluator
     /// <param name="policy">The policy to score; only <see cref="IBanditPolicy.GetProbability"/> is called, it does not learn.</param>
     /// <param name="log">The logged decisions.</param>
     /// <param name="maxWeight">Importance weights above this are clipped (trading a little bias for variance); infinity disables clipping.</param>
-    /// <returns>The estimate.</returns>
-    /// <exception cref="ArgumentException">The log is empty or a decision has an invalid arm, propensity or reward.</exception>
+    /// <returns>
+    /// The estimate. When no logged decision has a positive weight (the policy never plays what was logged)
+    /// nothing is estimable: the values and the standard error are NaN and the effective sample size 0. The
+    /// standard error is NaN for a single decision.
+    /// </returns>
+    /// <exception cref="ArgumentException">The log is empty, a decision has an invalid arm, propensity or reward, or an importance-weighted reward overflows.</exception>
     public static OffPolicyEstimate Evaluate(IBanditPolicy policy, IEnumerable<LoggedDecision> log, double maxWeight = double.PositiveInfinity)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -21,7 +27,8 @@ public static class OffPolicyEvaluator
             throw new ArgumentOutOfRangeException(nameof(maxWeight), maxWeight, "The maximum importance weight must be greater than 0.");
         }
 
-        double sum = 0, sumSquares = 0, weightSum = 0, weightSquares = 0;
+        var terms = new RunningStatistics(); // Welford: the sum-of-squares formula cancels for large rewards
+        double weightSum = 0, weightSquares = 0;
         var count = 0;
         foreach (var decision in log)
         {
@@ -37,8 +44,12 @@ public static class OffPolicyEvaluator
 
             var weight = Math.Min(maxWeight, policy.GetProbability(decision.Context.Span, decision.Arm) / decision.Propensity);
             var term = weight * decision.Reward;
-            sum += term;
-            sumSquares += term * term;
+            if (!ValueBounds.Accepts(term) || !double.IsFinite(weightSquares + (weight * weight)))
+            {
+                throw new ArgumentException($"Logged decision {count} (propensity {decision.Propensity}, reward {decision.Reward}) has an importance-weighted reward that overflows; clip the weights with maxWeight.", nameof(log));
+            }
+
+            terms.Add(term);
             weightSum += weight;
             weightSquares += weight * weight;
             count++;
@@ -49,13 +60,13 @@ public static class OffPolicyEvaluator
             throw new ArgumentException("Off-policy evaluation needs at least one logged decision.", nameof(log));
         }
 
-        var mean = sum / count;
-        var variance = count > 1 ? Math.Max(0, (sumSquares - (count * mean * mean)) / (count - 1)) : 0;
+        // No logged decision has weight: the target never plays what was logged, so nothing is estimable.
+        var estimable = weightSum > 0;
         return new OffPolicyEstimate(
-            mean,
-            weightSum > 0 ? sum / weightSum : 0,
-            Math.Sqrt(variance / count),
-            weightSquares > 0 ? weightSum * weightSum / weightSquares : 0,
+            estimable ? terms.Mean : double.NaN,
+            estimable ? terms.Mean * count / weightSum : double.NaN,
+            estimable && count > 1 ? Math.Sqrt(terms.Variance / count) : double.NaN,
+            estimable ? weightSum * weightSum / weightSquares : 0,
             count);
     }
 }

@@ -2,23 +2,24 @@ namespace Code.Learning.Bandits;
 
 /// <summary>
 /// Thompson sampling: draw one plausible mean reward per arm from its posterior and play the best draw.
-/// The propensity of the chosen arm is estimated from <c>propensityDraws</c> further posterior draws.
+/// The propensity of an arm is the probability that its draw is the largest, integrated numerically
+/// (<see cref="ArgmaxProbabilities"/>) once per posterior state and reused until the next update.
 /// </summary>
 internal abstract class ThompsonSamplingPolicy : IBanditPolicy
 {
-    private readonly int _propensityDraws;
+    /// <summary>The least propensity reported for a drawn arm: arms below it are outside the integration and cannot practically be drawn.</summary>
+    internal const double MinimumPropensity = 1e-15;
 
-    protected ThompsonSamplingPolicy(int armCount, int propensityDraws, int seed)
+    private readonly double[] _propensities;
+    private bool _stale = true;
+
+    protected ThompsonSamplingPolicy(int armCount, int seed)
     {
         BanditGuard.ArmCount(armCount);
-        if (propensityDraws is < 1 or > 100_000)
-        {
-            throw new ArgumentOutOfRangeException(nameof(propensityDraws), propensityDraws, "Propensity draws must be between 1 and 100000.");
-        }
-
         ArmCount = armCount;
-        _propensityDraws = propensityDraws;
         Random = new Random(seed);
+        _propensities = new double[armCount];
+        Integrator = new ArgmaxProbabilities(armCount);
     }
 
     public int ArmCount { get; }
@@ -31,12 +32,14 @@ internal abstract class ThompsonSamplingPolicy : IBanditPolicy
 
     protected Random Random { get; }
 
+    protected ArgmaxProbabilities Integrator { get; }
+
     public BanditDecision Choose(ReadOnlySpan<double> context)
     {
         lock (Sync)
         {
             var arm = Draw();
-            return new BanditDecision(arm, EstimateProbability(arm));
+            return new BanditDecision(arm, Math.Max(MinimumPropensity, Propensities()[arm]));
         }
     }
 
@@ -47,6 +50,7 @@ internal abstract class ThompsonSamplingPolicy : IBanditPolicy
         lock (Sync)
         {
             Observe(arm, reward);
+            _stale = true;
         }
     }
 
@@ -55,7 +59,7 @@ internal abstract class ThompsonSamplingPolicy : IBanditPolicy
         BanditGuard.Arm(arm, ArmCount);
         lock (Sync)
         {
-            return EstimateProbability(arm);
+            return Propensities()[arm];
         }
     }
 
@@ -63,7 +67,22 @@ internal abstract class ThompsonSamplingPolicy : IBanditPolicy
 
     protected abstract double Sample(int arm);
 
+    /// <summary>Learns a reward; throws before changing anything when the reward is invalid.</summary>
     protected abstract void Observe(int arm, double reward);
+
+    /// <summary>Fills the probability that each arm's posterior draw is the largest.</summary>
+    protected abstract void ComputePropensities(Span<double> propensities);
+
+    private ReadOnlySpan<double> Propensities()
+    {
+        if (_stale)
+        {
+            ComputePropensities(_propensities);
+            _stale = false;
+        }
+
+        return _propensities;
+    }
 
     private int Draw()
     {
@@ -80,20 +99,5 @@ internal abstract class ThompsonSamplingPolicy : IBanditPolicy
         }
 
         return best;
-    }
-
-    private double EstimateProbability(int arm)
-    {
-        var hits = 0;
-        for (var i = 0; i < _propensityDraws; i++)
-        {
-            if (Draw() == arm)
-            {
-                hits++;
-            }
-        }
-
-        // Never report 0 for an arm that was (or could be) chosen: IPS divides by it.
-        return Math.Max(hits, 0.5) / _propensityDraws;
     }
 }

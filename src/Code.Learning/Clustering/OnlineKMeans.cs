@@ -1,3 +1,5 @@
+using Code.Learning.Statistics;
+
 namespace Code.Learning.Clustering;
 
 /// <summary>The cluster a point was assigned to.</summary>
@@ -179,9 +181,9 @@ public sealed class OnlineKMeans
 
         for (var i = 0; i < point.Length; i++)
         {
-            if (!double.IsFinite(point[i]))
+            if (!ValueBounds.Accepts(point[i]))
             {
-                throw new ArgumentException($"Point value {i} is {point[i]}; values must be finite.", nameof(point));
+                throw new ArgumentException($"Point value {i} is {point[i]}; values must be finite and within ±{ValueBounds.MaxMagnitude:G}.", nameof(point));
             }
         }
     }

@@ -19,7 +19,7 @@ namespace Code.Learning.Hosting;
 /// the model registry every <c>learning.model_update_interval</c> seconds and on shutdown (after draining
 /// the queue). At start it loads the current checkpoint, falling back to older versions when one is corrupt.
 /// </summary>
-internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILearningLoop
+internal sealed partial class LearningLoop : BackgroundService, ILearningEventSink, ILearningLoop
 {
     private readonly Channel<LearningEvent> _channel;
     private readonly LearningModels _models;
@@ -30,8 +30,8 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
     private readonly Core.Configuration.LearningOptions _settings;
     private readonly CodeLearningOptions _options;
     private readonly SemaphoreSlim _checkpointGate = new(1, 1);
-    private long _riskVersion;
-    private long _sequenceVersion;
+    private readonly CheckpointedModel _risk;
+    private readonly CheckpointedModel _sequences;
     private long _checkpointedAt;
 
     public LearningLoop(
@@ -46,6 +46,8 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
         _adaptation = adaptation;
         _settings = codeOptions.Value.Learning;
         _options = options.Value;
+        _risk = new CheckpointedModel(_options.RiskModelId);
+        _sequences = new CheckpointedModel(_options.SequenceModelId);
         _models = models;
         _registry = registry;
         _time = time;
@@ -187,50 +189,6 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
         await checkpoints.ConfigureAwait(false);
     }
 
-    private async Task CheckpointModelsAsync(CancellationToken cancellationToken)
-    {
-        var processed = _models.EventsProcessed;
-        if (processed == _checkpointedAt)
-        {
-            return;
-        }
-
-        // Someone rolled the risk model back behind the loop's last checkpoint: adopt the rollback
-        // instead of overwriting it with the model it replaced.
-        var current = await _registry.GetCurrentVersionAsync(_options.RiskModelId, cancellationToken).ConfigureAwait(false);
-        if (current is { } version && version < _riskVersion)
-        {
-            LearningLoopLog.RolledBack(_logger, _options.RiskModelId, version);
-            await LoadAsync(cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        var risk = _models.CurrentRisk.Model;
-        var quality = risk.Quality;
-        var metrics = new Dictionary<string, double> { ["examples"] = quality.Examples };
-        if (quality.Examples > 0)
-        {
-            metrics["accuracy"] = quality.Accuracy;
-            metrics["log_loss"] = quality.LogLoss;
-            metrics["brier_score"] = quality.BrierScore;
-            metrics["calibration_error"] = quality.CalibrationError;
-        }
-
-        var savedRisk = await _registry.SaveAsync(
-            _options.RiskModelId, FtrlLogisticRegression.ModelType, risk.Serialize(), metrics, Parents(_riskVersion), cancellationToken).ConfigureAwait(false);
-        _riskVersion = savedRisk.Version;
-        LearningLoopLog.Checkpointed(_logger, _options.RiskModelId, savedRisk.Version);
-
-        var sequences = _models.ToolSequences;
-        var savedSequences = await _registry.SaveAsync(
-            _options.SequenceModelId, MarkovSequenceModel.ModelType, sequences.Serialize(), new Dictionary<string, double> { ["symbols"] = sequences.SymbolCount },
-            Parents(_sequenceVersion), cancellationToken).ConfigureAwait(false);
-        _sequenceVersion = savedSequences.Version;
-        LearningLoopLog.Checkpointed(_logger, _options.SequenceModelId, savedSequences.Version);
-        LearningDiagnostics.Checkpoints.Add(1);
-        _checkpointedAt = processed;
-    }
-
     private async Task CheckpointPeriodicallyAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_settings.ModelUpdateInterval), _time);
@@ -263,8 +221,11 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
                 _models.Apply(item, now);
                 applied++;
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            catch (Exception ex)
             {
+                // Whatever one event throws (bad input, a host's collection that fails when read, a model's
+                // own check), it is counted and logged; the loop goes on with the next event. The models
+                // compute an update in full before writing it, so a failed event leaves them unchanged.
                 _models.CountRejected();
                 LearningLoopLog.EventRejected(_logger, item.GetType().Name, ex);
             }
@@ -285,56 +246,4 @@ internal sealed class LearningLoop : BackgroundService, ILearningEventSink, ILea
             throw new InvalidOperationException("The learning loop has stopped; events are no longer accepted.", ex);
         }
     }
-
-    private async Task LoadAsync(CancellationToken cancellationToken)
-    {
-        var risk = await LoadNewestIntactAsync(_options.RiskModelId, cancellationToken).ConfigureAwait(false);
-        _models.ReplaceRisk(risk is null ? new FtrlLogisticRegression(_models.RiskOptions) : FtrlLogisticRegression.Deserialize(risk.Data.Span));
-        _riskVersion = risk?.Info.Version ?? 0;
-
-        var sequences = await LoadNewestIntactAsync(_options.SequenceModelId, cancellationToken).ConfigureAwait(false);
-        _models.ReplaceSequences(sequences is null ? new MarkovSequenceModel(_models.SequenceOrder) : MarkovSequenceModel.Deserialize(sequences.Data));
-        _sequenceVersion = sequences?.Info.Version ?? 0;
-
-        _checkpointedAt = _models.EventsProcessed;
-    }
-
-    /// <summary>The current version, or when it is unreadable the newest older version that is intact.</summary>
-    private async Task<StoredModel?> LoadNewestIntactAsync(string modelId, CancellationToken cancellationToken)
-    {
-        var current = await _registry.GetCurrentVersionAsync(modelId, cancellationToken).ConfigureAwait(false);
-        for (var version = current ?? 0; version >= 1; version--)
-        {
-            try
-            {
-                var model = await _registry.LoadAsync(modelId, version, cancellationToken).ConfigureAwait(false);
-                Validate(model);
-                LearningLoopLog.ModelLoaded(_logger, modelId, version);
-                return model;
-            }
-            catch (Exception ex) when (ex is ModelCorruptedException or InvalidDataException or KeyNotFoundException)
-            {
-                LearningLoopLog.ModelUnreadable(_logger, modelId, version, ex);
-            }
-        }
-
-        return null;
-    }
-
-    private static void Validate(StoredModel model)
-    {
-        switch (model.Info.ModelType)
-        {
-            case FtrlLogisticRegression.ModelType:
-                _ = FtrlLogisticRegression.Deserialize(model.Data.Span);
-                break;
-            case MarkovSequenceModel.ModelType:
-                _ = MarkovSequenceModel.Deserialize(model.Data);
-                break;
-            default:
-                throw new InvalidDataException($"Model '{model.Info.ModelId}' version {model.Info.Version} has type '{model.Info.ModelType}', which the learning loop does not load.");
-        }
-    }
-
-    private static long[] Parents(long version) => version > 0 ? [version] : [];
 }

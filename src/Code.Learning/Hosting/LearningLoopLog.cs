@@ -23,6 +23,6 @@ internal static partial class LearningLoopLog
     [LoggerMessage(6, LogLevel.Information, "The learning loop is disabled (learning.enabled = false).")]
     public static partial void Disabled(ILogger logger);
 
-    [LoggerMessage(7, LogLevel.Warning, "Model '{ModelId}' was rolled back to version {Version} in the registry; the learning loop reloads it instead of checkpointing.")]
+    [LoggerMessage(7, LogLevel.Warning, "Model '{ModelId}' is at version {Version} in the registry, not at the learning loop's last checkpoint (rolled back, or saved by another writer); the loop reloads it instead of overwriting it.")]
     public static partial void RolledBack(ILogger logger, string modelId, long version);
 }

@@ -13,8 +13,10 @@ namespace Code.Learning.Registry;
 /// <summary>
 /// The model registry over an <see cref="IStateStore"/>. Keys, under <c>learning/models/{id}/</c>:
 /// <c>versions/{version:D19}</c> holds the envelope ("CLM1", uncompressed length, LZ4 block of the
-/// <c>LearningModel</c> protobuf), <c>latest</c> the highest allocated version and <c>current</c> the
-/// version loaded by default (both 8-byte little-endian).
+/// <c>LearningModel</c> protobuf), <c>latest</c> the highest allocated version (8-byte little-endian) and
+/// <c>current</c> the version loaded by default followed by the number of rollbacks so far (16 bytes; an
+/// 8-byte pointer from an earlier writer reads as no rollbacks). Every change of <c>current</c> is a
+/// compare-and-swap; a rollback bumps the count, which stops any save begun before it from becoming current.
 /// </summary>
 internal sealed partial class StateStoreModelRegistry : IModelRegistry
 {
@@ -34,13 +36,34 @@ internal sealed partial class StateStoreModelRegistry : IModelRegistry
         _time = time ?? TimeProvider.System;
     }
 
-    public async ValueTask<ModelVersionInfo> SaveAsync(
+    public ValueTask<ModelVersionInfo> SaveAsync(
         string modelId,
         string modelType,
         ReadOnlyMemory<byte> data,
         IReadOnlyDictionary<string, double>? metrics = null,
         IReadOnlyList<long>? parentVersions = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        SaveCoreAsync(modelId, conditional: false, null, modelType, data, metrics, parentVersions, cancellationToken);
+
+    public ValueTask<ModelVersionInfo> SaveIfCurrentAsync(
+        string modelId,
+        long? expectedCurrentVersion,
+        string modelType,
+        ReadOnlyMemory<byte> data,
+        IReadOnlyDictionary<string, double>? metrics = null,
+        IReadOnlyList<long>? parentVersions = null,
+        CancellationToken cancellationToken = default) =>
+        SaveCoreAsync(modelId, conditional: true, expectedCurrentVersion, modelType, data, metrics, parentVersions, cancellationToken);
+
+    private async ValueTask<ModelVersionInfo> SaveCoreAsync(
+        string modelId,
+        bool conditional,
+        long? expectedCurrentVersion,
+        string modelType,
+        ReadOnlyMemory<byte> data,
+        IReadOnlyDictionary<string, double>? metrics,
+        IReadOnlyList<long>? parentVersions,
+        CancellationToken cancellationToken)
     {
         ValidateId(modelId);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelType);
@@ -94,6 +117,9 @@ internal sealed partial class StateStoreModelRegistry : IModelRegistry
             }
         }
 
+        // The pointer as this save found it: a rollback after this moment must not be undone by the save.
+        var before = await ReadCurrentAsync(modelId, cancellationToken).ConfigureAwait(false);
+
         // Versions are immutable: a version key that already exists (left by a torn earlier save) is skipped.
         long version;
         var attempts = 0;
@@ -115,8 +141,10 @@ internal sealed partial class StateStoreModelRegistry : IModelRegistry
 
         // Read it back before it may become current: a version that does not round-trip is never current.
         var stored = await ReadVersionAsync(modelId, version, cancellationToken).ConfigureAwait(false);
-        await AdvanceCurrentAsync(modelId, version, cancellationToken).ConfigureAwait(false);
-        return stored.Info with { IsCurrent = true };
+        var isCurrent = conditional
+            ? await ReplaceCurrentAsync(modelId, version, before, expectedCurrentVersion, cancellationToken).ConfigureAwait(false)
+            : await AdvanceCurrentAsync(modelId, version, before?.Rollbacks ?? 0, cancellationToken).ConfigureAwait(false);
+        return stored.Info with { IsCurrent = isCurrent };
     }
 
     public async ValueTask<StoredModel> LoadAsync(string modelId, long? version = null, CancellationToken cancellationToken = default)
@@ -131,8 +159,7 @@ internal sealed partial class StateStoreModelRegistry : IModelRegistry
     public async ValueTask<long?> GetCurrentVersionAsync(string modelId, CancellationToken cancellationToken = default)
     {
         ValidateId(modelId);
-        var entry = await _store.GetAsync(CurrentKey(modelId), cancellationToken).ConfigureAwait(false);
-        return entry is null ? null : ReadCounter(entry);
+        return (await ReadCurrentAsync(modelId, cancellationToken).ConfigureAwait(false))?.Version;
     }
 
     public async ValueTask<IReadOnlyList<ModelVersionInfo>> ListVersionsAsync(string modelId, CancellationToken cancellationToken = default)
@@ -165,16 +192,6 @@ internal sealed partial class StateStoreModelRegistry : IModelRegistry
         while (after is not null);
 
         return versions;
-    }
-
-    public async ValueTask<ModelVersionInfo> RollbackAsync(string modelId, long version, CancellationToken cancellationToken = default)
-    {
-        ValidateId(modelId);
-        _ = await GetCurrentVersionAsync(modelId, cancellationToken).ConfigureAwait(false)
-            ?? throw new KeyNotFoundException($"No model '{modelId}' is stored in the registry.");
-        var model = await ReadVersionAsync(modelId, version, cancellationToken).ConfigureAwait(false);
-        await _store.PutAsync(CurrentKey(modelId), Counter(version), cancellationToken).ConfigureAwait(false);
-        return model.Info with { IsCurrent = true };
     }
 
     public async ValueTask<ModelComparison> CompareAsync(string modelId, long baselineVersion, long candidateVersion, CancellationToken cancellationToken = default)
@@ -291,25 +308,6 @@ internal sealed partial class StateStoreModelRegistry : IModelRegistry
             if (result.Succeeded)
             {
                 return next;
-            }
-        }
-    }
-
-    private async ValueTask AdvanceCurrentAsync(string modelId, long version, CancellationToken cancellationToken)
-    {
-        var key = CurrentKey(modelId);
-        while (true)
-        {
-            var entry = await _store.GetAsync(key, cancellationToken).ConfigureAwait(false);
-            if (entry is not null && ReadCounter(entry) >= version)
-            {
-                return; // a newer save already became current
-            }
-
-            var result = await _store.CompareAndSwapAsync(key, entry?.Version ?? StateVersion.Absent, Counter(version), cancellationToken).ConfigureAwait(false);
-            if (result.Succeeded)
-            {
-                return;
             }
         }
     }

@@ -101,9 +101,9 @@ internal sealed class DeploymentRiskModel : IDeploymentRiskModel
         {
             foreach (var (name, value) in features.Numeric)
             {
-                if (!double.IsFinite(value))
+                if (!(Math.Abs(value) <= FeatureHasher.MaxValue))
                 {
-                    throw new ArgumentException($"Deployment of '{features.Service}': feature '{name}' is {value}; features must be finite.", nameof(features));
+                    throw new ArgumentException($"Deployment of '{features.Service}': feature '{name}' is {value}; features must be finite numbers within ±{FeatureHasher.MaxValue:G} (scale them).", nameof(features));
                 }
 
                 buffer[n++] = new Feature("x." + name, value);

@@ -52,13 +52,13 @@ public sealed class ExponentialMovingAverage
     }
 
     /// <summary>Adds a value.</summary>
-    /// <param name="value">A finite value.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN or infinite.</exception>
+    /// <param name="value">A finite value within ±1e100.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN, infinite or beyond ±1e100.</exception>
     public void Add(double value)
     {
-        if (!double.IsFinite(value))
+        if (!ValueBounds.Accepts(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "An EWMA accepts only finite values.");
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"An EWMA accepts only finite values within ±{ValueBounds.MaxMagnitude:G}.");
         }
 
         Count++;

@@ -76,13 +76,13 @@ public sealed class P2Quantile
     }
 
     /// <summary>Adds a value.</summary>
-    /// <param name="value">A finite value.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN or infinite.</exception>
+    /// <param name="value">A finite value within ±1e100.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN, infinite or beyond ±1e100.</exception>
     public void Add(double value)
     {
-        if (!double.IsFinite(value))
+        if (!ValueBounds.Accepts(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "A quantile sketch accepts only finite values.");
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"A quantile sketch accepts only finite values within ±{ValueBounds.MaxMagnitude:G}.");
         }
 
         if (Count < 5)

@@ -32,13 +32,13 @@ public sealed class RunningStatistics
     public double Maximum { get; private set; } = double.NaN;
 
     /// <summary>Adds a value.</summary>
-    /// <param name="value">A finite value.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN or infinite.</exception>
+    /// <param name="value">A finite value within ±1e100.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is NaN, infinite or beyond ±1e100.</exception>
     public void Add(double value)
     {
-        if (!double.IsFinite(value))
+        if (!ValueBounds.Accepts(value))
         {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "A statistic accepts only finite values; NaN or infinity would poison the mean and variance.");
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"A statistic accepts only finite values within ±{ValueBounds.MaxMagnitude:G}; NaN, infinity or a value whose square overflows would poison the mean and variance.");
         }
 
         Count++;

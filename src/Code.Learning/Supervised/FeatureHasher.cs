@@ -9,6 +9,9 @@ namespace Code.Learning.Supervised;
 /// </summary>
 internal static class FeatureHasher
 {
+    /// <summary>The largest feature magnitude accepted: its square, times any example weight, stays far from overflowing.</summary>
+    public const double MaxValue = 1e9;
+
     private const long CategorySeedSalt = unchecked((long)0x9E3779B97F4A7C15UL);
 
     /// <summary>Hashes a feature's name and category.</summary>
@@ -31,9 +34,9 @@ internal static class FeatureHasher
             throw new ArgumentException("A feature has no name; every feature needs a non-null name.");
         }
 
-        if (!double.IsFinite(feature.Value))
+        if (!(Math.Abs(feature.Value) <= MaxValue))
         {
-            throw new ArgumentException($"Feature '{feature.Name}' has the value {feature.Value}; features must be finite numbers.");
+            throw new ArgumentException($"Feature '{feature.Name}' has the value {feature.Value}; features must be finite numbers within ±{MaxValue:G} (scale them, for example to [-10, 10]).");
         }
 
         return (int)(Hash(feature) & (ulong)mask);

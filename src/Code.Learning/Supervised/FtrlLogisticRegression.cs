@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-
 namespace Code.Learning.Supervised;
 
 /// <summary>
@@ -19,7 +17,7 @@ namespace Code.Learning.Supervised;
 /// by progressive validation so a host can check it.
 /// </para>
 /// </remarks>
-public sealed class FtrlLogisticRegression
+public sealed partial class FtrlLogisticRegression
 {
     /// <summary>The model type written to the model registry.</summary>
     public const string ModelType = "ftrl-logistic";
@@ -27,6 +25,7 @@ public sealed class FtrlLogisticRegression
     private const uint FormatMagic = 0x4C525446; // "FTRL"
     private const int FormatVersion = 1;
     private const int MaxFeaturesPerExample = 4096;
+    private const double MaxExampleWeight = 1e6;
     private const int CalibrationBins = 10;
 
     private readonly double[] _z;
@@ -45,6 +44,11 @@ public sealed class FtrlLogisticRegression
     private long _correct;
     private readonly double[] _binPredicted = new double[CalibrationBins];
     private readonly double[] _binObserved = new double[CalibrationBins];
+    private int[] _slots = new int[64];
+    private double[] _values = new double[64];
+    private double[] _stagedN = new double[64];
+    private double[] _stagedZ = new double[64];
+    private double[] _stagedW = new double[64];
 
     /// <summary>Initializes a new instance of the <see cref="FtrlLogisticRegression"/> class.</summary>
     /// <param name="options">The hyper-parameters; defaults when <see langword="null"/>.</param>
@@ -89,21 +93,25 @@ public sealed class FtrlLogisticRegression
     /// <summary>Computes the probability that the label of <paramref name="features"/> is positive. Allocation-free.</summary>
     /// <param name="features">The features; duplicates add up.</param>
     /// <returns>The probability, in (0, 1).</returns>
-    /// <exception cref="ArgumentException">A feature is NaN or infinite, or has no name.</exception>
+    /// <exception cref="ArgumentException">A feature is NaN, infinite or beyond ±1e9, or has no name.</exception>
     public double Predict(ReadOnlySpan<Feature> features) => Sigmoid(Margin(features));
 
     /// <summary>Learns from one labelled example and returns the probability predicted before the update.</summary>
-    /// <param name="features">The features, at most 4096.</param>
+    /// <param name="features">The features, at most 4096, each value within ±1e9; duplicates (and features hashed to the same slot) add up.</param>
     /// <param name="label">Whether the outcome was positive.</param>
-    /// <param name="weight">The example's importance weight, finite and at least 0 (0 scores without learning).</param>
+    /// <param name="weight">The example's importance weight, from 0 to 1e6 (0 scores without learning).</param>
     /// <returns>The probability the model gave before learning from this example.</returns>
-    /// <exception cref="ArgumentException">A feature is NaN or infinite or unnamed, or there are too many features.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weight"/> is negative or not finite.</exception>
+    /// <exception cref="ArgumentException">
+    /// A feature is NaN, infinite, beyond ±1e9 or unnamed, there are too many features, or the update would
+    /// make the model's state non-finite. Nothing is learned then: the update is computed in full and checked
+    /// before any of it is written.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weight"/> is negative, above 1e6 or not finite.</exception>
     public double Learn(ReadOnlySpan<Feature> features, bool label, double weight = 1.0)
     {
-        if (!(weight >= 0) || !double.IsFinite(weight))
+        if (!(weight >= 0 && weight <= MaxExampleWeight))
         {
-            throw new ArgumentOutOfRangeException(nameof(weight), weight, "An example weight must be a finite number of at least 0.");
+            throw new ArgumentOutOfRangeException(nameof(weight), weight, $"An example weight must be a finite number from 0 to {MaxExampleWeight:G}.");
         }
 
         if (features.Length > MaxFeaturesPerExample)
@@ -111,26 +119,62 @@ public sealed class FtrlLogisticRegression
             throw new ArgumentException($"An example has {features.Length} features; at most {MaxFeaturesPerExample} are accepted.", nameof(features));
         }
 
-        // Validate and hash every feature before touching the model: a bad feature changes nothing.
-        Span<int> slots = features.Length <= 256 ? stackalloc int[features.Length] : new int[features.Length];
-        for (var i = 0; i < features.Length; i++)
-        {
-            slots[i] = FeatureHasher.Slot(features[i], _mask);
-        }
-
         lock (_writeLock)
         {
-            var margin = _weights[_biasSlot];
-            for (var i = 0; i < features.Length; i++)
+            // Validate and hash every feature, and merge features that share a slot (their gradient is the sum).
+            var count = features.Length;
+            EnsureScratch(count + 1);
+            var slots = _slots.AsSpan(0, count);
+            var values = _values.AsSpan(0, count);
+            for (var i = 0; i < count; i++)
             {
-                margin += _weights[slots[i]] * features[i].Value;
+                slots[i] = FeatureHasher.Slot(features[i], _mask);
+                values[i] = features[i].Value;
+            }
+
+            var unique = Merge(slots, values);
+            var margin = _weights[_biasSlot];
+            for (var i = 0; i < unique; i++)
+            {
+                margin += _weights[slots[i]] * values[i];
             }
 
             var p = Sigmoid(margin);
             var y = label ? 1.0 : 0.0;
             var clipped = Math.Clamp(p, 1e-15, 1 - 1e-15);
-            _logLossSum += label ? -Math.Log(clipped) : -Math.Log(1 - clipped);
-            _brierSum += (p - y) * (p - y);
+            var logLoss = _logLossSum + (label ? -Math.Log(clipped) : -Math.Log(1 - clipped));
+            var brier = _brierSum + ((p - y) * (p - y));
+            if (!double.IsFinite(margin) || !double.IsFinite(logLoss) || !double.IsFinite(brier))
+            {
+                throw new ArgumentException("The example's margin or loss is not finite; nothing was learned.", nameof(features));
+            }
+
+            // The complete FTRL update, staged: the bias in the last entry.
+            var gradient = (p - y) * weight;
+            if (weight > 0)
+            {
+                for (var i = 0; i <= unique; i++)
+                {
+                    var slot = i < unique ? slots[i] : _biasSlot;
+                    var g = i < unique ? gradient * values[i] : gradient;
+                    var n = _n[slot] + (g * g);
+                    var sigma = (Math.Sqrt(n) - Math.Sqrt(_n[slot])) / _alpha;
+                    var z = _z[slot] + g - (sigma * _weights[slot]);
+                    var w = Weight(z, n);
+                    if (!double.IsFinite(n) || !double.IsFinite(z) || !double.IsFinite(w))
+                    {
+                        throw new ArgumentException($"Learning this example would make the model's state non-finite (a feature value or the example weight is too large); nothing was learned.", nameof(features));
+                    }
+
+                    _stagedN[i] = n;
+                    _stagedZ[i] = z;
+                    _stagedW[i] = w;
+                }
+            }
+
+            // Commit.
+            _logLossSum = logLoss;
+            _brierSum = brier;
             var bin = Math.Min(CalibrationBins - 1, (int)(p * CalibrationBins));
             _binPredicted[bin] += p;
             _binObserved[bin] += y;
@@ -140,144 +184,20 @@ public sealed class FtrlLogisticRegression
             }
 
             Interlocked.Increment(ref _examples);
-            if (weight == 0)
+            if (weight > 0)
             {
-                return p;
-            }
-
-            var gradient = (p - y) * weight;
-            Update(_biasSlot, gradient);
-            for (var i = 0; i < features.Length; i++)
-            {
-                Update(slots[i], gradient * features[i].Value);
+                for (var i = 0; i <= unique; i++)
+                {
+                    var slot = i < unique ? slots[i] : _biasSlot;
+                    _n[slot] = _stagedN[i];
+                    _z[slot] = _stagedZ[i];
+                    _weights[slot] = _stagedW[i];
+                }
             }
 
             return p;
         }
     }
-
-    /// <summary>Serializes the model (hyper-parameters, the non-zero FTRL state and the quality counters).</summary>
-    /// <returns>The bytes, readable by <see cref="Deserialize"/>.</returns>
-    public byte[] Serialize()
-    {
-        lock (_writeLock)
-        {
-            var used = 0;
-            for (var i = 0; i < _n.Length; i++)
-            {
-                if (_n[i] != 0)
-                {
-                    used++;
-                }
-            }
-
-            var buffer = new byte[HeaderSize + (used * 20)];
-            var span = buffer.AsSpan();
-            BinaryPrimitives.WriteUInt32LittleEndian(span, FormatMagic);
-            BinaryPrimitives.WriteInt32LittleEndian(span[4..], FormatVersion);
-            BinaryPrimitives.WriteInt32LittleEndian(span[8..], HashBits);
-            BinaryPrimitives.WriteDoubleLittleEndian(span[12..], _alpha);
-            BinaryPrimitives.WriteDoubleLittleEndian(span[20..], _beta);
-            BinaryPrimitives.WriteDoubleLittleEndian(span[28..], _l1);
-            BinaryPrimitives.WriteDoubleLittleEndian(span[36..], _l2);
-            BinaryPrimitives.WriteInt64LittleEndian(span[44..], _examples);
-            BinaryPrimitives.WriteDoubleLittleEndian(span[52..], _logLossSum);
-            BinaryPrimitives.WriteDoubleLittleEndian(span[60..], _brierSum);
-            BinaryPrimitives.WriteInt64LittleEndian(span[68..], _correct);
-            BinaryPrimitives.WriteInt32LittleEndian(span[76..], used);
-            for (var b = 0; b < CalibrationBins; b++)
-            {
-                BinaryPrimitives.WriteDoubleLittleEndian(span[(80 + (b * 16))..], _binPredicted[b]);
-                BinaryPrimitives.WriteDoubleLittleEndian(span[(88 + (b * 16))..], _binObserved[b]);
-            }
-
-            var offset = HeaderSize;
-            for (var i = 0; i < _n.Length; i++)
-            {
-                if (_n[i] != 0)
-                {
-                    BinaryPrimitives.WriteInt32LittleEndian(span[offset..], i);
-                    BinaryPrimitives.WriteDoubleLittleEndian(span[(offset + 4)..], _z[i]);
-                    BinaryPrimitives.WriteDoubleLittleEndian(span[(offset + 12)..], _n[i]);
-                    offset += 20;
-                }
-            }
-
-            return buffer;
-        }
-    }
-
-    /// <summary>Reads a model written by <see cref="Serialize"/>.</summary>
-    /// <param name="data">The bytes.</param>
-    /// <returns>The model.</returns>
-    /// <exception cref="InvalidDataException">The bytes are not a valid FTRL model.</exception>
-    public static FtrlLogisticRegression Deserialize(ReadOnlySpan<byte> data)
-    {
-        if (data.Length < HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(data) != FormatMagic)
-        {
-            throw new InvalidDataException("The data is not a serialized FTRL model (missing header).");
-        }
-
-        var version = BinaryPrimitives.ReadInt32LittleEndian(data[4..]);
-        if (version != FormatVersion)
-        {
-            throw new InvalidDataException($"The FTRL model has format version {version}; this library reads version {FormatVersion}.");
-        }
-
-        FtrlLogisticRegression model;
-        try
-        {
-            model = new FtrlLogisticRegression(new FtrlOptions
-            {
-                HashBits = BinaryPrimitives.ReadInt32LittleEndian(data[8..]),
-                Alpha = BinaryPrimitives.ReadDoubleLittleEndian(data[12..]),
-                Beta = BinaryPrimitives.ReadDoubleLittleEndian(data[20..]),
-                L1 = BinaryPrimitives.ReadDoubleLittleEndian(data[28..]),
-                L2 = BinaryPrimitives.ReadDoubleLittleEndian(data[36..]),
-            });
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            throw new InvalidDataException("The serialized FTRL model has invalid hyper-parameters: " + ex.Message, ex);
-        }
-
-        model._examples = BinaryPrimitives.ReadInt64LittleEndian(data[44..]);
-        model._logLossSum = BinaryPrimitives.ReadDoubleLittleEndian(data[52..]);
-        model._brierSum = BinaryPrimitives.ReadDoubleLittleEndian(data[60..]);
-        model._correct = BinaryPrimitives.ReadInt64LittleEndian(data[68..]);
-        var used = BinaryPrimitives.ReadInt32LittleEndian(data[76..]);
-        for (var b = 0; b < CalibrationBins; b++)
-        {
-            model._binPredicted[b] = BinaryPrimitives.ReadDoubleLittleEndian(data[(80 + (b * 16))..]);
-            model._binObserved[b] = BinaryPrimitives.ReadDoubleLittleEndian(data[(88 + (b * 16))..]);
-        }
-
-        if (used < 0 || used > model._n.Length || data.Length != HeaderSize + ((long)used * 20))
-        {
-            throw new InvalidDataException($"The serialized FTRL model declares {used} slots but holds {data.Length - HeaderSize} bytes of slot data.");
-        }
-
-        var offset = HeaderSize;
-        for (var k = 0; k < used; k++)
-        {
-            var slot = BinaryPrimitives.ReadInt32LittleEndian(data[offset..]);
-            var z = BinaryPrimitives.ReadDoubleLittleEndian(data[(offset + 4)..]);
-            var n = BinaryPrimitives.ReadDoubleLittleEndian(data[(offset + 12)..]);
-            if ((uint)slot >= (uint)model._n.Length || !double.IsFinite(z) || !(n >= 0) || !double.IsFinite(n))
-            {
-                throw new InvalidDataException($"The serialized FTRL model has an invalid slot entry at byte {offset}.");
-            }
-
-            model._z[slot] = z;
-            model._n[slot] = n;
-            model._weights[slot] = model.Weight(slot);
-            offset += 20;
-        }
-
-        return model;
-    }
-
-    private const int HeaderSize = 80 + (CalibrationBins * 16);
 
     /// <summary>Expected calibration error over ten equal-width probability bins of the progressive predictions.</summary>
     private double CalibrationError()
@@ -303,24 +223,58 @@ public sealed class FtrlLogisticRegression
         return margin;
     }
 
-    private void Update(int slot, double g)
+    /// <summary>The FTRL-proximal weight of a slot from its z and n.</summary>
+    private double Weight(double z, double n)
     {
-        var n = _n[slot];
-        var sigma = (Math.Sqrt(n + (g * g)) - Math.Sqrt(n)) / _alpha;
-        _z[slot] += g - (sigma * _weights[slot]);
-        _n[slot] = n + (g * g);
-        _weights[slot] = Weight(slot);
-    }
-
-    private double Weight(int slot)
-    {
-        var z = _z[slot];
         if (Math.Abs(z) <= _l1)
         {
             return 0;
         }
 
-        return -(z - (Math.Sign(z) * _l1)) / (((_beta + Math.Sqrt(_n[slot])) / _alpha) + _l2);
+        return -(z - (Math.Sign(z) * _l1)) / (((_beta + Math.Sqrt(n)) / _alpha) + _l2);
+    }
+
+    /// <summary>Sorts the slots (with their values) and merges equal slots by adding their values; returns how many remain.</summary>
+    private static int Merge(Span<int> slots, Span<double> values)
+    {
+        if (slots.Length < 2)
+        {
+            return slots.Length;
+        }
+
+        slots.Sort(values);
+        var unique = 0;
+        for (var i = 0; i < slots.Length; i++)
+        {
+            if (unique > 0 && slots[unique - 1] == slots[i])
+            {
+                values[unique - 1] += values[i];
+            }
+            else
+            {
+                slots[unique] = slots[i];
+                values[unique] = values[i];
+                unique++;
+            }
+        }
+
+        return unique;
+    }
+
+    /// <summary>Grows the writer's scratch arrays (allocates only when an example has more features than any before).</summary>
+    private void EnsureScratch(int entries)
+    {
+        if (_stagedN.Length >= entries)
+        {
+            return;
+        }
+
+        var size = Math.Max(entries, _stagedN.Length * 2);
+        _slots = new int[size];
+        _values = new double[size];
+        _stagedN = new double[size];
+        _stagedZ = new double[size];
+        _stagedW = new double[size];
     }
 
     private static double Sigmoid(double margin)

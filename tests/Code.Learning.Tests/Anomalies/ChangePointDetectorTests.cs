@@ -11,6 +11,25 @@ public class ChangePointDetectorTests
         return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 
+    /// <summary>Values after the warm-up until the first alarm (or <paramref name="limit"/> + 1 without one).</summary>
+    private static int RunLength(CusumDetector detector, Random random, int warmup, int limit)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            detector.Observe(Normal(random));
+        }
+
+        for (var i = 1; i <= limit; i++)
+        {
+            if (detector.Observe(Normal(random)).Detected)
+            {
+                return i;
+            }
+        }
+
+        return limit + 1;
+    }
+
     [Theory]
     [InlineData(1.5, ChangeDirection.Up)]
     [InlineData(-1.5, ChangeDirection.Down)]
@@ -31,6 +50,33 @@ public class ChangePointDetectorTests
         var first = Assert.Single(detections, d => d.Index < 130);
         Assert.Equal(expected, first.Direction);
         Assert.InRange(first.Index, 100, 115);
+    }
+
+    [Fact]
+    public void Cusum_false_alarm_rates_are_the_documented_ones()
+    {
+        // In-control N(0, 1) data. With the level learned from a long warm-up, k = 0.5 and h = 5 give the
+        // textbook two-sided average run length of about 465 (each side alone about 930, not 465).
+        var random = new Random(41);
+        const int LongRuns = 2000;
+        var total = 0.0;
+        for (var run = 0; run < LongRuns; run++)
+        {
+            total += RunLength(new CusumDetector(warmup: 1000), random, 1000, 20_000);
+        }
+
+        Assert.InRange(total / LongRuns, 420, 520);
+
+        // With the default 30-value warm-up the learned level and deviation are noisy: about 40 % of
+        // in-control runs alarm within the first 100 values after it (18 % with the level known).
+        const int Runs = 4000;
+        var early = 0;
+        for (var run = 0; run < Runs; run++)
+        {
+            early += RunLength(new CusumDetector(), random, 30, 100) <= 100 ? 1 : 0;
+        }
+
+        Assert.InRange(early / (double)Runs, 0.36, 0.44);
     }
 
     [Fact]

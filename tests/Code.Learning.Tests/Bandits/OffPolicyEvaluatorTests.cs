@@ -32,6 +32,50 @@ public class OffPolicyEvaluatorTests
     }
 
     [Fact]
+    public void Standard_error_is_accurate_for_large_rewards()
+    {
+        // Rewards of 1e9 + N(0, 1): the sum-of-squares formula cancels 1e22-sized terms and loses the variance.
+        var random = new Random(12);
+        var logging = BanditPolicy.EpsilonGreedy(2, epsilon: 1, seed: 13);
+        var log = new List<LoggedDecision>();
+        var terms = new List<double>();
+        for (var i = 0; i < 10_000; i++)
+        {
+            var decision = logging.Choose([]);
+            var reward = 1e9 + BanditSimulation.Normal(random);
+            log.Add(new LoggedDecision(ReadOnlyMemory<double>.Empty, decision.Arm, decision.Propensity, reward));
+            terms.Add(reward); // the target is the logging policy itself: every weight is 1
+        }
+
+        var mean = terms.Average();
+        var expected = Math.Sqrt(terms.Sum(t => (t - mean) * (t - mean)) / (terms.Count - 1) / terms.Count);
+        var estimate = OffPolicyEvaluator.Evaluate(logging, log);
+        Assert.Equal(mean, estimate.Value, 1e-3);
+        Assert.Equal(expected, estimate.StandardError, expected * 1e-6);
+    }
+
+    [Fact]
+    public void Nothing_estimable_is_NaN_not_zero()
+    {
+        // The target only ever plays arm 1; the log only holds arm 0: no decision carries weight.
+        var target = BanditPolicy.EpsilonGreedy(2, epsilon: 0, seed: 1);
+        target.Update(1, [], 1);
+        var log = Enumerable.Range(0, 10).Select(i => new LoggedDecision(ReadOnlyMemory<double>.Empty, 0, 0.5, i % 2)).ToList();
+        var estimate = OffPolicyEvaluator.Evaluate(target, log);
+        Assert.True(double.IsNaN(estimate.Value));
+        Assert.True(double.IsNaN(estimate.SelfNormalizedValue));
+        Assert.True(double.IsNaN(estimate.StandardError));
+        Assert.Equal(0, estimate.EffectiveSampleSize);
+        Assert.Equal(10, estimate.Decisions);
+
+        // One decision: a value, but no standard error.
+        var single = OffPolicyEvaluator.Evaluate(target, [new LoggedDecision(ReadOnlyMemory<double>.Empty, 1, 0.5, 1)]);
+        Assert.Equal(2, single.Value);
+        Assert.Equal(1, single.SelfNormalizedValue);
+        Assert.True(double.IsNaN(single.StandardError));
+    }
+
+    [Fact]
     public void Bad_logs_fail_clearly()
     {
         var policy = BanditPolicy.EpsilonGreedy(2);

@@ -3,6 +3,7 @@ using Code.Core.State;
 using Code.Learning.Hosting;
 using Code.Learning.Registry;
 using Code.Learning.Risk;
+using Code.Learning.Supervised;
 using Code.Learning.Tests.Risk;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -138,6 +139,30 @@ public sealed class LearningLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task One_bad_event_of_any_kind_neither_stops_the_loop_nor_poisons_a_model()
+    {
+        await using var host = new LearningHost(_store, _time);
+        await host.Loop.StartAsync(CancellationToken.None);
+
+        // A finite feature whose square overflows FTRL's gradient sum, and a host's list that throws when read.
+        var huge = new DeploymentRiskFeatures("payments") { Numeric = new Dictionary<string, double> { ["size"] = 1e300 } };
+        await host.Sink.PostAsync(new DeploymentOutcomeEvent(huge, true));
+        await host.Sink.PostAsync(new ToolSequenceEvent(new UnreadableCalls()));
+        await FeedAsync(host.Sink, 20, seed: 11);
+        await host.Loop.StopAsync(CancellationToken.None);
+
+        Assert.Equal(2, host.Models.EventsRejected);
+        Assert.Equal(40, host.Models.EventsProcessed);
+        var p = host.Models.Risk.PredictFailureProbability(Probe);
+        Assert.InRange(p, 0.01, 0.99);
+
+        // The checkpoint is intact and loads.
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        var stored = await registry.LoadAsync("deployment-risk");
+        Assert.Equal(p, new DeploymentRiskModel(FtrlLogisticRegression.Deserialize(stored.Data.Span)).PredictFailureProbability(Probe));
+    }
+
+    [Fact]
     public async Task Metric_samples_are_scored_for_anomalies()
     {
         await using var host = new LearningHost(_store, _time);
@@ -249,6 +274,48 @@ public sealed class LearningLoopTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rollback_of_the_tool_sequence_model_is_respected_too()
+    {
+        await using var host = new LearningHost(_store, _time);
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        var loop = host.Services.GetRequiredService<ILearningLoop>();
+        await host.Loop.StartAsync(CancellationToken.None);
+        await FeedAsync(host.Sink, 50, seed: 12);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 100);
+        await loop.CheckpointAsync();
+        var atVersion1 = host.Models.ToolSequences.Surprise(["deploy.plan"], "fs.delete");
+
+        for (var i = 0; i < 50; i++)
+        {
+            await host.Sink.PostAsync(new ToolSequenceEvent(["deploy.plan", "fs.delete"]));
+        }
+
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 150);
+        await loop.CheckpointAsync();
+        Assert.Equal(2, await registry.GetCurrentVersionAsync("tool-sequences"));
+        Assert.NotEqual(atVersion1, host.Models.ToolSequences.Surprise(["deploy.plan"], "fs.delete"));
+
+        // Only the sequence model is rolled back, and the host forgets to reload: the next checkpoint
+        // keeps the rollback, adopts it, and still checkpoints the risk model.
+        await registry.RollbackAsync("tool-sequences", 1);
+        await FeedAsync(host.Sink, 5, seed: 13);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 160);
+        await loop.CheckpointAsync();
+        Assert.Equal(1, await registry.GetCurrentVersionAsync("tool-sequences"));
+        Assert.Equal(atVersion1, host.Models.ToolSequences.Surprise(["deploy.plan"], "fs.delete"));
+        Assert.Equal(3, await registry.GetCurrentVersionAsync("deployment-risk"));
+
+        // From there on the sequence model is checkpointed again, as a child of version 1.
+        await FeedAsync(host.Sink, 5, seed: 14);
+        await LearningHost.WaitUntilAsync(() => host.Models.EventsProcessed == 170);
+        await loop.CheckpointAsync();
+        var latest = await registry.LoadAsync("tool-sequences");
+        Assert.Equal(3, latest.Info.Version);
+        Assert.Equal([1L], latest.Info.ParentVersions);
+        await host.Loop.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Tool_calls_of_interleaved_sessions_train_like_whole_sessions()
     {
         string[] first = ["deploy.plan", "deploy.apply", "deploy.status"];
@@ -300,5 +367,17 @@ public sealed class LearningLoopTests : IDisposable
         await waiting;
         await host.Loop.StopAsync(CancellationToken.None);
         Assert.Equal(4, host.Models.EventsProcessed);
+    }
+
+    /// <summary>A host's list of calls whose enumeration fails with an exception the loop does not expect.</summary>
+    private sealed class UnreadableCalls : IReadOnlyList<string>
+    {
+        public int Count => 2;
+
+        public string this[int index] => throw new NotSupportedException("the calls are gone");
+
+        public IEnumerator<string> GetEnumerator() => throw new NotSupportedException("the calls are gone");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

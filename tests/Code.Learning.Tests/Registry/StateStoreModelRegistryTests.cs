@@ -81,6 +81,71 @@ public sealed class StateStoreModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rollback_during_a_save_is_not_undone_by_it()
+    {
+        var store = new InterceptingStateStore(_store);
+        var registry = new StateStoreModelRegistry(store, _time);
+        await registry.SaveAsync("risk", "ftrl", TrainedModel(100));
+        await registry.SaveAsync("risk", "ftrl", TrainedModel(200));
+
+        // Version 3 is written; before the save moves the current pointer, an operator rolls back to 1.
+        store.After(key => key == StateStoreModelRegistry.VersionKey("risk", 3), async () => await registry.RollbackAsync("risk", 1));
+        var third = await registry.SaveAsync("risk", "ftrl", TrainedModel(300));
+
+        Assert.Equal(3, third.Version);
+        Assert.False(third.IsCurrent);
+        Assert.Equal(1, await registry.GetCurrentVersionAsync("risk"));
+
+        // A later save (started after the rollback) becomes current again.
+        var fourth = await registry.SaveAsync("risk", "ftrl", TrainedModel(400), parentVersions: [1]);
+        Assert.True(fourth.IsCurrent);
+        Assert.Equal(4, await registry.GetCurrentVersionAsync("risk"));
+    }
+
+    [Fact]
+    public async Task A_save_that_loses_to_a_newer_one_is_not_reported_current()
+    {
+        var store = new InterceptingStateStore(_store);
+        var registry = new StateStoreModelRegistry(store, _time);
+        await registry.SaveAsync("risk", "ftrl", TrainedModel(100));
+
+        // Version 2 is written; before it moves the pointer, another writer saves version 3 in full.
+        ModelVersionInfo? third = null;
+        store.After(key => key == StateStoreModelRegistry.VersionKey("risk", 2), async () => third = await registry.SaveAsync("risk", "ftrl", TrainedModel(300)));
+        var second = await registry.SaveAsync("risk", "ftrl", TrainedModel(200));
+
+        Assert.False(second.IsCurrent);
+        Assert.True(third!.IsCurrent);
+        Assert.Equal(3, await registry.GetCurrentVersionAsync("risk"));
+    }
+
+    [Fact]
+    public async Task A_conditional_save_becomes_current_only_over_the_expected_version()
+    {
+        Assert.True((await _registry.SaveIfCurrentAsync("risk", null, "ftrl", TrainedModel(100))).IsCurrent);
+        Assert.True((await _registry.SaveIfCurrentAsync("risk", 1, "ftrl", TrainedModel(200), parentVersions: [1])).IsCurrent);
+        await _registry.RollbackAsync("risk", 1);
+
+        // The writer still believes 2 is current: its save is kept, but the rollback stands.
+        var stale = await _registry.SaveIfCurrentAsync("risk", 2, "ftrl", TrainedModel(300), parentVersions: [2]);
+        Assert.Equal(3, stale.Version);
+        Assert.False(stale.IsCurrent);
+        Assert.Equal(1, await _registry.GetCurrentVersionAsync("risk"));
+        Assert.Equal([true, false, false], (await _registry.ListVersionsAsync("risk")).Select(v => v.IsCurrent));
+
+        var adopted = await _registry.SaveIfCurrentAsync("risk", 1, "ftrl", TrainedModel(400), parentVersions: [1]);
+        Assert.True(adopted.IsCurrent);
+        Assert.Equal(4, await _registry.GetCurrentVersionAsync("risk"));
+
+        // A rollback between a conditional save's write and its pointer move also wins.
+        var store = new InterceptingStateStore(_store);
+        var registry = new StateStoreModelRegistry(store, _time);
+        store.After(key => key == StateStoreModelRegistry.VersionKey("risk", 5), async () => await registry.RollbackAsync("risk", 2));
+        Assert.False((await registry.SaveIfCurrentAsync("risk", 4, "ftrl", TrainedModel(500))).IsCurrent);
+        Assert.Equal(2, await registry.GetCurrentVersionAsync("risk"));
+    }
+
+    [Fact]
     public async Task Models_are_stored_LZ4_compressed()
     {
         var data = new byte[100_000];
