@@ -49,8 +49,9 @@ public sealed record CanaryMetricResult
 
     /// <summary>
     /// Gets the lower one-sided bound of the shift at the analysis's confidence (the lower end of the interval at
-    /// 1 - 2α, without multiple-testing correction). With <see cref="EquivalenceUpper"/> it decides Pass: the metric
-    /// passes when the bound on the harmful side lies within the tolerated shift (an equivalence test).
+    /// 1 - 2α, without multiple-testing correction), widened by the data's resolution (the smallest gap between
+    /// distinct values: tied data cannot show smaller shifts). With <see cref="EquivalenceUpper"/> it decides Pass:
+    /// the metric passes when the bound on the harmful side lies within the tolerated shift (an equivalence test).
     /// </summary>
     public required double EquivalenceLower { get; init; }
 

@@ -50,4 +50,26 @@ public class TiedValueTests
         Assert.True(falseFailures <= 2, $"false failures {falseFailures}/100");
         Assert.True(caught >= 80, $"caught {caught}/100");
     }
+
+    [Fact]
+    public void A_bound_on_a_tied_difference_does_not_rule_out_a_rate_that_grew()
+    {
+        // One error per interval on average in 500 requests: every value is a multiple of 0.2 %, the pairwise
+        // differences are 0 so often that the Hodges-Lehmann bounds sit on 0 even when the rate rose by half.
+        // Before: Pass (the bound 0 was "within" a tolerance of 5 % of the level, far below one step of 0.2 %).
+        var random = new Random(53);
+        var passed = 0;
+        for (var i = 0; i < 30; i++)
+        {
+            var judgment = Judge.Judge(CanaryData.Single(ErrorPercent(random, 300, 0.002), ErrorPercent(random, 300, 0.003), tailQuantile: null));
+            passed += judgment.Verdict == CanaryVerdict.Pass ? 1 : 0;
+            if (i == 0)
+            {
+                var metric = judgment.Metrics[0];
+                Assert.True(metric.EquivalenceUpper >= 0.2 - 1e-12, $"bound {metric.EquivalenceUpper}");
+            }
+        }
+
+        Assert.Equal(0, passed);
+    }
 }

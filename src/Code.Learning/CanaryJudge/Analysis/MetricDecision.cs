@@ -52,7 +52,10 @@ internal static class MetricDecision
 
         // One-sided bounds at confidence 1 - α each: the ends of the two-sided interval at 1 - 2α (an equivalence
         // test; no multiplicity correction is needed because the canary passes only if every metric does).
+        // Tied data cannot show shifts smaller than their resolution (a bound sitting on a tied difference such as 0
+        // does not rule out a rate that grew without moving any value a whole step), so the bounds are widened by it.
         var (boundLower, boundUpper) = HodgesLehmann.ConfidenceInterval(baseline, canary, location, 2 * alpha);
+        (boundLower, boundUpper) = (boundLower - metric.Resolution, boundUpper + metric.Resolution);
         var baselineMedian = Quantiles.TypeSeven(baseline, 0.5);
         var reference = ReferenceLevel(baseline, baselineMedian);
         var tolerated = Math.Max(config.Tolerance * reference, config.AbsoluteTolerance);

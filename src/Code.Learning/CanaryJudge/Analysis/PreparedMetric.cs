@@ -33,6 +33,9 @@ internal sealed class PreparedMetric : IDisposable
 
     public double DegreesOfFreedom { get; private set; } = double.PositiveInfinity;
 
+    /// <summary>Gets the data's resolution: the smallest gap between distinct values of both sides pooled (0 when all are equal).</summary>
+    public double Resolution { get; private set; }
+
     public MannWhitneyResult Location { get; private set; }
 
     public double LocationSmallestPValue { get; private set; } = 1;
@@ -75,6 +78,7 @@ internal sealed class PreparedMetric : IDisposable
             metric.BaselineCount = m;
             metric.CanaryCount = n;
             metric.SortAndMeasureDependence(rawBaseline == rawCanary ? rawBaseline : -1, baselineTimes, canaryTimes, adjustForAutocorrelation);
+            metric.Resolution = SmallestGap(metric.Baseline, metric.Canary);
             metric.Location = MannWhitneyU.Test(metric.Baseline, metric.Canary, metric.Inflation, metric.DegreesOfFreedom);
             metric.LocationSmallestPValue = MannWhitneyU.SmallestPValue(metric.Location);
             if (config.TailQuantile is { } q)
@@ -225,6 +229,26 @@ internal sealed class PreparedMetric : IDisposable
             ArrayPool<double>.Shared.Return(paired);
             ArrayPool<double>.Shared.Return(canaryAt);
         }
+    }
+
+    /// <summary>The smallest positive gap between consecutive distinct values of two sorted samples merged.</summary>
+    private static double SmallestGap(ReadOnlySpan<double> first, ReadOnlySpan<double> second)
+    {
+        var smallest = double.PositiveInfinity;
+        int i = 0, j = 0;
+        var previous = double.NaN;
+        while (i < first.Length || j < second.Length)
+        {
+            var value = j >= second.Length || (i < first.Length && first[i] <= second[j]) ? first[i++] : second[j++];
+            if (value > previous)
+            {
+                smallest = Math.Min(smallest, value - previous);
+            }
+
+            previous = value;
+        }
+
+        return double.IsPositiveInfinity(smallest) ? 0 : smallest;
     }
 
     private static int CopyFinite(ReadOnlySpan<double> source, double[] values, int[] times)
