@@ -47,24 +47,43 @@ var store = host.Services.GetRequiredService<IStateStore>();
 var version = await store.PutAsync("rollouts/checkout-api", Encoding.UTF8.GetBytes("canary 2.4.1 at 10 %"));
 Console.WriteLine($"\nrollouts/checkout-api stored at version {version}");
 
-// 2. The canary judge: 60 latency samples per side from a seeded generator, the canary 20 % slower.
+// 2. The canary judge: 60 latency samples per side from a seeded generator, the canary 20 % slower. The verdict
+//    is Pass, Marginal, Fail, Inconclusive (more samples needed: judgment.SamplesNeeded per side) or NoData.
 var random = new Random(2026);
 double[] Latencies(double mean) => [.. Enumerable.Range(0, 60).Select(_ => mean + (random.NextDouble() - 0.5) * 10)];
 var judgment = host.Services.GetRequiredService<ICanaryJudge>().Judge(new CanaryJudgeRequest([
     new CanaryMetricSamples(new CanaryMetricConfig("latency_p99_ms") { Direction = MetricDirection.Increase }, Latencies(100), Latencies(120)),
 ]));
 Console.WriteLine($"canary judge: {judgment.Verdict}, score {judgment.Score:0} — {judgment.Summary}");
+foreach (var metric in judgment.Metrics)
+{
+    Console.WriteLine($"  {metric.Name}: {metric.Classification} — {metric.Reason}");
+}
 
-// 3. The circle of experts, asked before a promotion, with the judge's score as evidence.
-var result = await host.Services.GetRequiredService<ICircleOfExperts>().ConsultAsync(ExpertQuestion.Decision(
-    "Promote checkout-api 2.4.1 from 10 % to 100 %?",
-    PromotionDecision.Choices,
-    Evidence.OfNumber(EvidenceNames.CanaryScore, judgment.Score / 100),
-    Evidence.OfNumber(EvidenceNames.LatencyDeltaPercent, 20, "%"),
+if (judgment.Verdict == CanaryVerdict.Inconclusive)
+{
+    Console.WriteLine($"  extend the analysis to about {judgment.SamplesNeeded} samples per side and judge again");
+}
+
+// 3. The circle of experts, asked before a promotion, with the judge's findings as evidence. An Inconclusive canary
+//    has no score over undecided metrics (NaN), so the score is only passed when there is one.
+var evidence = new List<Evidence>
+{
+    Evidence.OfNumber(EvidenceNames.LatencyDeltaPercent, Math.Round(judgment.Metrics[0].RelativeEffect * 100, 1), "%"),
     Evidence.OfNumber(EvidenceNames.ErrorRateDelta, 0.0001),
     Evidence.OfNumber(EvidenceNames.ChangedLines, 420),
     Evidence.OfNumber(EvidenceNames.ChangedFiles, 12),
-    Evidence.OfText(EvidenceNames.ChangeSummary, "Rewrite of the receipt rounding")));
+    Evidence.OfText(EvidenceNames.ChangeSummary, "Rewrite of the receipt rounding"),
+};
+if (double.IsFinite(judgment.Score))
+{
+    evidence.Insert(0, Evidence.OfNumber(EvidenceNames.CanaryScore, judgment.Score / 100));
+}
+
+var result = await host.Services.GetRequiredService<ICircleOfExperts>().ConsultAsync(ExpertQuestion.Decision(
+    "Promote checkout-api 2.4.1 from 10 % to 100 %?",
+    PromotionDecision.Choices,
+    evidence));
 Console.WriteLine(result.HasConsensus
     ? $"experts: {result.Answer} (confidence {result.Confidence:0.00}; dissent: {(result.Dissenters.Count == 0 ? "none" : string.Join(", ", result.Dissenters))})"
     : $"experts: no consensus — {result.NoConsensusReason}");

@@ -4,7 +4,9 @@ using Code.Learning.CanaryJudge;
 namespace Code.Benchmarks.Learning;
 
 /// <summary>
-/// The canary judge on one metric with 1000 baseline and 1000 canary samples. Anchor: the textbook
+/// The canary judge on one metric with 1000 baseline and 1000 canary samples: NaN drop, pooled ranks in time
+/// order for the AR(1) inflation, Mann-Whitney U, the Hodges-Lehmann estimate with its test interval and its
+/// equivalence bounds (selection), and the upper-tail rank test with its inverted interval. Anchor: the textbook
 /// Hodges-Lehmann estimate alone, forming and sorting all 1,000,000 pairwise differences.
 /// </summary>
 [MemoryDiagnoser]
@@ -25,7 +27,7 @@ public class CanaryJudgeBenchmarks
         _request = new CanaryJudgeRequest([new CanaryMetricSamples(new CanaryMetricConfig("latency") { Direction = MetricDirection.Increase }, _baseline, _canary)]);
     }
 
-    [Benchmark(Description = "Judge 2 x 1000 (NaN drop, IQR, Mann-Whitney, HL + CI)")]
+    [Benchmark(Description = "Judge 2 x 1000 (ranks + AR(1), Mann-Whitney, HL + 2 intervals, tail test)")]
     public double Judge() => _judge.Judge(_request).Score;
 
     [Benchmark(Baseline = true, Description = "Anchor: naive HL (1e6 differences, sort)")]

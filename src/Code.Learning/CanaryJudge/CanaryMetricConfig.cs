@@ -1,6 +1,6 @@
 namespace Code.Learning.CanaryJudge;
 
-/// <summary>How one metric is judged: its group, the harmful direction, tolerance and criticality.</summary>
+/// <summary>How one metric is judged: its group, the harmful direction, tolerances, tail quantile and criticality.</summary>
 public sealed class CanaryMetricConfig
 {
     /// <summary>Initializes a new instance of the <see cref="CanaryMetricConfig"/> class.</summary>
@@ -31,19 +31,40 @@ public sealed class CanaryMetricConfig
     public bool RequireData { get; init; }
 
     /// <summary>
-    /// Gets the relative effect size (Hodges-Lehmann shift divided by the baseline median) that a
-    /// statistically significant change must exceed to fail; smaller shifts pass as practically irrelevant.
+    /// Gets the relative shift (Hodges-Lehmann shift divided by the baseline's absolute median, or its mean absolute
+    /// value when the median is 0) that counts as a regression. A metric fails when its shift is significant and its
+    /// estimate exceeds the tolerance; it passes only when its interval rules out a harmful shift beyond the tolerance;
+    /// otherwise it is Inconclusive.
     /// </summary>
     /// <value>The default value is 0.05 (5 %).</value>
     public double Tolerance { get; init; } = CanaryJudgeDefaults.Tolerance;
 
-    /// <summary>Gets the absolute shift (in the metric's unit) a change must also exceed to fail; useful for metrics near zero.</summary>
+    /// <summary>Gets the absolute shift (in the metric's unit) tolerated in any case: the tolerated shift is the larger of this and the relative tolerance times the reference level. Useful for metrics near zero.</summary>
     /// <value>The default value is 0.</value>
     public double AbsoluteTolerance { get; init; }
 
-    /// <summary>Gets a value indicating whether values outside the 1.5 IQR fences are removed from each sample before the test.</summary>
-    /// <value>The default value is <see langword="true"/>.</value>
-    public bool RemoveOutliers { get; init; } = true;
+    /// <summary>
+    /// Gets a value indicating whether values outside Tukey's fences (1.5 IQR beyond the quartiles) of the two sides
+    /// pooled are removed from both sides before the tests. The same fences apply to both sides, so under no change
+    /// the removal cannot create a difference; it is skipped when it would remove more than a quarter of either side.
+    /// Removing outliers also removes tail regressions, so it is off by default (the rank tests need no outlier removal).
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool RemoveOutliers { get; init; }
+
+    /// <summary>
+    /// Gets the tail quantile also compared (a distribution-free interval for the difference of the quantiles), to catch
+    /// regressions in the tail that leave the median alone: the upper tail for <see cref="MetricDirection.Increase"/>,
+    /// the lower tail (1 - quantile) for <see cref="MetricDirection.Decrease"/>, both for <see cref="MetricDirection.Either"/>.
+    /// <see langword="null"/> turns the tail comparison off. It needs enough values per side to bound the quantile
+    /// (for 0.95 at the default confidence, a little over 100 per side); with fewer it is not made.
+    /// </summary>
+    /// <value>The default value is 0.95.</value>
+    public double? TailQuantile { get; init; } = CanaryJudgeDefaults.TailQuantile;
+
+    /// <summary>Gets the relative change of the tail quantile (to the baseline's) that a significant tail change must exceed to fail the metric.</summary>
+    /// <value>The default value is 0.10 (10 %).</value>
+    public double TailTolerance { get; init; } = CanaryJudgeDefaults.TailTolerance;
 
     /// <summary>Gets the fewest finite values each side needs; with fewer the metric is NoData.</summary>
     /// <value>The default value is 3.</value>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Code.Learning.Statistics;
 
 /// <summary>
@@ -19,24 +21,45 @@ internal static class HodgesLehmann
     }
 
     /// <summary>
-    /// The confidence interval of the shift at <paramref name="confidence"/>: order statistics
-    /// C and mn - C + 1 of the differences, with C from the normal approximation of U.
+    /// The confidence interval of the shift at level 1 - <paramref name="alpha"/>: the shifts δ that the
+    /// same Mann-Whitney test (<paramref name="test"/>, computed on these samples) does not reject when
+    /// applied to <c>second - δ</c>. These are order statistics k and mn - k + 1 of the pairwise
+    /// differences, with k from the exact null distribution when the test was exact and otherwise from
+    /// the test's normal approximation (its tie-corrected, possibly inflated σ and its continuity
+    /// correction). So the closed interval excludes 0 only when the test's p-value is below α. When
+    /// the samples are too small to reject any shift at this level the interval is (-∞, ∞).
     /// </summary>
-    public static (double Lower, double Upper) ConfidenceInterval(ReadOnlySpan<double> first, ReadOnlySpan<double> second, double confidence)
+    public static (double Lower, double Upper) ConfidenceInterval(ReadOnlySpan<double> first, ReadOnlySpan<double> second, in MannWhitneyResult test, double alpha)
     {
-        double m = first.Length, n = second.Length;
-        var total = (long)first.Length * second.Length;
-        var z = NormalDistribution.Quantile(1 - ((1 - confidence) / 2));
-        var c = (long)Math.Floor((m * n / 2) - (z * Math.Sqrt(m * n * (m + n + 1) / 12)));
-        if (c < 1)
+        if (test.First != first.Length || test.Second != second.Length)
+        {
+            throw new ArgumentException("The Mann-Whitney result was computed on samples of other sizes.", nameof(test));
+        }
+
+        var total = test.Pairs;
+        long k;
+        if (test.Exact)
+        {
+            // The exact test accepts U in [q, mn - q]; U(δ) = mn - j between the j-th and (j+1)-th difference.
+            k = MannWhitneyU.ExactCriticalCount(test.First, test.Second, alpha);
+        }
+        else
+        {
+            // The normal test accepts |U - mn/2| - 1/2 <= z σ, i.e. U in [mn/2 - 1/2 - zσ, mn/2 + 1/2 + zσ].
+            var z = test.Reference.Quantile(1 - (alpha / 2));
+            k = (long)Math.Ceiling((total / 2.0) - 0.5 - (z * test.Sigma));
+        }
+
+        if (k < 1)
         {
             return (double.NegativeInfinity, double.PositiveInfinity);
         }
 
-        return (SelectDifference(first, second, c - 1), SelectDifference(first, second, total - c));
+        return (SelectDifference(first, second, k - 1), SelectDifference(first, second, total - k));
     }
 
     /// <summary>The k-th smallest (0-based) of <c>second[j] - first[i]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SelectDifference(ReadOnlySpan<double> first, ReadOnlySpan<double> second, long k)
     {
         int m = first.Length, n = second.Length;

@@ -11,14 +11,15 @@ public class CanaryJudgesTests
         var strict = CanaryJudges.Create(new CanaryJudgeOptions { PassThreshold = 100, MarginalThreshold = 60 });
         var random = new Random(12);
         var judgment = strict.Judge(new CanaryJudgeRequest([
-            new CanaryMetricSamples(new CanaryMetricConfig("a"), CanaryData.Normal(random, 80, 10, 1), CanaryData.Normal(random, 80, 10, 1)),
-            new CanaryMetricSamples(new CanaryMetricConfig("b"), CanaryData.Normal(random, 80, 10, 1), CanaryData.Normal(random, 80, 10, 1)),
-            new CanaryMetricSamples(new CanaryMetricConfig("c"), CanaryData.Normal(random, 80, 10, 1), CanaryData.Normal(random, 80, 14, 1)),
+            new CanaryMetricSamples(new CanaryMetricConfig("a"), CanaryData.Normal(random, 300, 10, 1), CanaryData.Normal(random, 300, 10, 1)),
+            new CanaryMetricSamples(new CanaryMetricConfig("b"), CanaryData.Normal(random, 300, 10, 1), CanaryData.Normal(random, 300, 10, 1)),
+            new CanaryMetricSamples(new CanaryMetricConfig("c"), CanaryData.Normal(random, 300, 10, 1), CanaryData.Normal(random, 300, 14, 1)),
         ]));
 
         Assert.Equal(200.0 / 3, judgment.Score, 9);
         Assert.Equal(CanaryVerdict.Marginal, judgment.Verdict);
         Assert.Throws<ArgumentOutOfRangeException>(() => CanaryJudges.Create(new CanaryJudgeOptions { PassThreshold = 50, MarginalThreshold = 60 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CanaryJudges.Create(new CanaryJudgeOptions { MultipleTesting = (CanaryMultipleTesting)7 }));
     }
 
     [Fact]

@@ -39,8 +39,44 @@ public class HodgesLehmannTests
         var random = new Random(9);
         var first = Enumerable.Range(0, 200).Select(_ => random.NextDouble() * 10).Order().ToArray();
         var second = Enumerable.Range(0, 200).Select(_ => (random.NextDouble() * 10) + 2).Order().ToArray();
-        var (lower, upper) = HodgesLehmann.ConfidenceInterval(first, second, 0.98);
+        var (lower, upper) = HodgesLehmann.ConfidenceInterval(first, second, MannWhitneyU.Test(first, second), 0.02);
         Assert.True(lower < 2 && 2 < upper, $"[{lower}, {upper}]");
         Assert.True(lower > 1 && upper < 3, $"[{lower}, {upper}]");
+    }
+
+    [Theory]
+    [InlineData(11, false)]
+    [InlineData(12, true)]
+    public void The_interval_is_the_set_of_shifts_the_test_does_not_reject(int seed, bool ties)
+    {
+        var random = new Random(seed);
+        var n = ties ? 40 : 9;
+        var first = Enumerable.Range(0, n).Select(_ => ties ? Math.Round(random.NextDouble() * 20) : random.NextDouble() * 20).Order().ToArray();
+        var second = Enumerable.Range(0, n + 3).Select(_ => ties ? Math.Round((random.NextDouble() * 20) + 4) : (random.NextDouble() * 20) + 4).Order().ToArray();
+        var test = MannWhitneyU.Test(first, second);
+        Assert.Equal(!ties, test.Exact);
+        const double Alpha = 0.05;
+        var (lower, upper) = HodgesLehmann.ConfidenceInterval(first, second, test, Alpha);
+        var differences = (from x in first from y in second select y - x).Distinct().Order().ToArray();
+        var z = NormalDistribution.Quantile(1 - (Alpha / 2));
+        for (var i = 0; i + 1 < differences.Length; i++)
+        {
+            // A shift strictly between two differences: U(δ) counts the differences above it.
+            var shift = 0.5 * (differences[i] + differences[i + 1]);
+            var u = (from x in first from y in second where y - x > shift select 1).Count();
+            bool accepted;
+            if (test.Exact)
+            {
+                var shifted = second.Select(v => v - shift).ToArray();
+                accepted = MannWhitneyU.Test(first, shifted).PValue >= Alpha;
+            }
+            else
+            {
+                // The normal test with the observed samples' σ (as the interval keeps it).
+                accepted = Math.Max(0, Math.Abs(u - (test.Pairs / 2.0)) - 0.5) <= z * test.Sigma;
+            }
+
+            Assert.Equal(accepted, shift > lower && shift < upper);
+        }
     }
 }
