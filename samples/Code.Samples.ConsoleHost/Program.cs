@@ -13,7 +13,8 @@ using Microsoft.Extensions.Options;
 // (Code__core__port=9000) and the command line (--Code:core:port=9000), each overriding the one
 // before, configure CODE. The host validates the options at start, prints what it bound, then runs
 // one promotion decision end to end: the state store records the rollout, the canary judge compares
-// seeded baseline and canary latencies, and the circle of (offline) experts decides.
+// seeded baseline and canary latencies, and the circle of (offline) experts is asked; the gate acts on its
+// consensus only (the seeded run splits the circle three ways, so it holds).
 var configuration = new ConfigurationManager();
 configuration.AddCodeToml(Path.Combine(AppContext.BaseDirectory, "config.toml"));
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, Configuration = configuration });
@@ -91,6 +92,9 @@ foreach (var opinion in result.Opinions)
 {
     Console.WriteLine($"  {opinion.Expert}: {opinion.Answer ?? opinion.Error} ({opinion.Confidence:0.00}) {opinion.Rationale}");
 }
+
+// The gate acts on a consensus only; a split circle holds the rollout where it is for a human to decide.
+Console.WriteLine($"gate: {(result.HasConsensus ? result.Answer : $"{PromotionDecision.Hold} (the experts did not agree)")}");
 
 await host.StopAsync();
 return 0;

@@ -6,7 +6,8 @@ namespace Code.Experts.Aggregation;
 
 /// <summary>
 /// Groups usable opinions by answer (a choice, or free text compared in normalized form) and picks the
-/// answer with the most support under a strategy. Ties that remain after the tie-breaks give no consensus.
+/// answer with the most support under a strategy. Ties that remain after the tie-breaks, and a winner with less
+/// than the minimum agreement, give no consensus.
 /// </summary>
 internal static class OpinionAggregator
 {
@@ -23,7 +24,12 @@ internal static class OpinionAggregator
         _ => input.ConfiguredWeight * input.Reliability,
     };
 
-    public static AggregationOutcome Aggregate(AggregationStrategy strategy, IReadOnlyList<AggregationInput> inputs)
+    /// <summary>Picks the answer with the most support.</summary>
+    /// <param name="strategy">How opinions are weighed; chairman weighs like weighted.</param>
+    /// <param name="inputs">The usable opinions.</param>
+    /// <param name="minimumAgreement">The least share of the weight the winner needs (<c>Experts:MinimumAgreement</c>); 0 accepts any plurality.</param>
+    /// <returns>The outcome.</returns>
+    public static AggregationOutcome Aggregate(AggregationStrategy strategy, IReadOnlyList<AggregationInput> inputs, double minimumAgreement)
     {
         var weights = inputs.ToDictionary(i => i.Opinion.Expert, i => WeightOf(strategy, i), StringComparer.Ordinal);
         var groups = inputs
@@ -64,7 +70,20 @@ internal static class OpinionAggregator
                 string.Create(CultureInfo.InvariantCulture, $"tie between {string.Join(" and ", tied)} (support {groups[0].Support:0.###} each, same confidence and peer score)"));
         }
 
-        return new AggregationOutcome(groups[0].Answer, groups[0].Support / total, support, weights, null);
+        var share = groups[0].Support / total;
+        if (share + Epsilon < minimumAgreement)
+        {
+            return new AggregationOutcome(
+                null,
+                0,
+                support,
+                weights,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the leading answer '{groups[0].Answer}' has {share:0 %} of the weight ({groups[0].Support:0.###} of {total:0.###}); Experts:MinimumAgreement is {minimumAgreement:0 %}"));
+        }
+
+        return new AggregationOutcome(groups[0].Answer, share, support, weights, null);
     }
 
     private static bool IsTie(Group first, Group other)

@@ -56,7 +56,8 @@ internal sealed class ConsultationCache(IStateStore? store, ExpertsOptions optio
             return null;
         }
 
-        return cached.Result with { FromCache = true };
+        // Serving it spends nothing: the tokens and cost are those of this call, not of the consultation that made it.
+        return cached.Result with { FromCache = true, TotalTokens = default, EstimatedCost = 0m };
     }
 
     public async Task PutAsync(string key, ConsultationResult result, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ namespace Code.Experts.Consultation;
 /// The circle: fans a question out to every expert in parallel, runs the optional peer review, aggregates,
 /// asks the chairman when that strategy is chosen, and keeps what reliability learning and the cache need.
 /// </summary>
-internal sealed class CircleOfExperts : ICircleOfExperts
+internal sealed partial class CircleOfExperts : ICircleOfExperts
 {
     private readonly IReadOnlyList<Expert> _experts;
     private readonly ExpertsOptions _options;
@@ -31,6 +31,7 @@ internal sealed class CircleOfExperts : ICircleOfExperts
     private readonly ConsultationLedger _ledger;
     private readonly ConsultationCache _cache;
     private readonly ExpiredEntrySweeper _sweeper;
+    private readonly CostEstimator _costs;
     private readonly Expert? _chairman;
     private readonly string _circleSignature;
     private readonly Random _random;
@@ -52,7 +53,13 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _caller = new ExpertCaller(time, options.MaxReplyCharacters);
         _reliability = new ReliabilityBook(store, options, _logger);
-        _ledger = new ConsultationLedger(store, _reliability, options, time);
+        var learners = experts
+            .Select(e => e.Client.GetService(typeof(OfflineChatClient)) as OfflineChatClient)
+            .Where(c => c is { Learns: true })
+            .Select(c => c!)
+            .ToArray();
+        _ledger = new ConsultationLedger(store, _reliability, learners, options, time, _logger);
+        _costs = new CostEstimator(options.Prices, _logger);
         _cache = new ConsultationCache(store, options, time);
         _sweeper = new ExpiredEntrySweeper(store, options, time);
         _chairman = options.Chairman is null
@@ -83,10 +90,14 @@ internal sealed class CircleOfExperts : ICircleOfExperts
 
         using var activity = ExpertsDiagnostics.ActivitySource.StartActivity(ExpertsDiagnostics.ConsultActivityName);
         var start = _time.GetTimestamp();
+
+        // The deadline covers the whole consultation, the state store's part included.
+        using var deadline = new CancellationTokenSource(_options.ConsultationDeadline, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var cacheKey = _cache.IsEnabled ? _cache.Key(question, strategy, peerReview, _circleSignature) : null;
         if (cacheKey is not null && !question.BypassCache)
         {
-            var cached = await StoreCallAsync("cache read", () => _cache.TryGetAsync(cacheKey, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var cached = await StoreReadAsync("cache read", ct => _cache.TryGetAsync(cacheKey, ct), linked.Token, cancellationToken).ConfigureAwait(false);
             if (cached is not null)
             {
                 ExpertsLog.CacheHit(_logger, cacheKey);
@@ -98,12 +109,10 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         var consultationId = Guid.CreateVersion7(_time.GetUtcNow()).ToString("N");
         activity?.SetTag("experts.count", _experts.Count);
 
-        using var deadline = new CancellationTokenSource(_options.ConsultationDeadline, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-
-        var reliabilityTask = StoreCallAsync("reliability read", async () => await _reliability.ReadAsync(Experts, cancellationToken).ConfigureAwait(false), cancellationToken);
+        var reliabilityTask = StoreReadAsync("reliability read", ct => _reliability.ReadAsync(Experts, ct), linked.Token, cancellationToken);
         var view = QuestionView.From(question);
         var verdictRequest = ExpertPrompts.Serialize(new ExpertRequest(ExpertTasks.Verdict, view));
+        var verdictSchema = ReplySchemas.Verdict(question.Choices);
         var opinionTasks = new Task<ExpertCall<ParsedVerdict>>[_experts.Count];
         for (var i = 0; i < _experts.Count; i++)
         {
@@ -112,8 +121,8 @@ internal sealed class CircleOfExperts : ICircleOfExperts
             opinionTasks[i] = Task.Run(
                 async () =>
                 {
-                    var call = await AskVerdictAsync(expert, messages, question.Choices, linked.Token, cancellationToken).ConfigureAwait(false);
-                    progress?.Report(ToOpinion(expert, call));
+                    var call = await AskVerdictAsync(expert, messages, verdictSchema, question.Choices, linked.Token, cancellationToken).ConfigureAwait(false);
+                    ReportProgress(progress, expert, call);
                     return call;
                 },
                 CancellationToken.None);
@@ -123,12 +132,12 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         var reliability = await reliabilityTask.ConfigureAwait(false) ?? _experts.Select(e => _reliability.Prior(e.Name)).ToArray();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var spend = new List<(string? Model, TokenUsage Tokens, string Expert)>();
+        var spend = new List<Spend>();
         var opinions = new ExpertOpinion[_experts.Count];
         for (var i = 0; i < _experts.Count; i++)
         {
             opinions[i] = ToOpinion(_experts[i], calls[i]);
-            spend.Add((calls[i].ModelId, calls[i].Tokens, _experts[i].Name));
+            spend.Add(new Spend(_experts[i], calls[i]));
             RecordExpert(opinions[i]);
         }
 
@@ -156,7 +165,9 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         }
 
         var quorum = Quorum.Required(_experts.Count, _options.MinimumOpinions, _options.MinimumOpinionFraction);
-        var outcome = OpinionAggregator.Aggregate(strategy == AggregationStrategy.Chairman ? AggregationStrategy.Weighted : strategy, inputs);
+        var outcome = strategy == AggregationStrategy.Chairman
+            ? OpinionAggregator.Aggregate(AggregationStrategy.Weighted, inputs, minimumAgreement: 0) // support shown to the chairman and the caller
+            : OpinionAggregator.Aggregate(strategy, inputs, _options.MinimumAgreement);
         for (var i = 0; i < opinions.Length; i++)
         {
             opinions[i] = opinions[i] with { Weight = outcome.Weights.TryGetValue(opinions[i].Expert, out var w) ? w : 0 };
@@ -205,20 +216,20 @@ internal sealed class CircleOfExperts : ICircleOfExperts
             PeerReviews = ballots,
             Synthesis = synthesis,
             TotalTokens = spend.Aggregate(default(TokenUsage), (sum, s) => sum + s.Tokens),
-            EstimatedCost = spend.Sum(s => Price(s.Model, s.Tokens)),
+            EstimatedCost = spend.Sum(s => _costs.Price(s.Expert, s.Model, s.Tokens)),
             DurationMilliseconds = elapsed.TotalMilliseconds,
             CompletedAt = _time.GetUtcNow(),
         };
 
-        foreach (var (_, tokens, expert) in spend)
+        foreach (var item in spend)
         {
-            RecordTokens(expert, tokens);
+            RecordTokens(item.Expert, item.Tokens);
         }
 
-        await StoreCallAsync("consultation record", async () => { await _ledger.SaveAsync(consultationId, question, opinions, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+        await StoreWriteAsync("consultation record", ct => _ledger.SaveAsync(consultationId, question, opinions, ct), deadline.Token, cancellationToken).ConfigureAwait(false);
         if (cacheKey is not null)
         {
-            await StoreCallAsync("cache write", async () => { await _cache.PutAsync(cacheKey, result, cancellationToken).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+            await StoreWriteAsync("cache write", ct => _cache.PutAsync(cacheKey, result, ct), deadline.Token, cancellationToken).ConfigureAwait(false);
         }
 
         if (result.HasConsensus)
@@ -233,39 +244,31 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         Record(activity, result, result.HasConsensus ? "consensus" : "no_consensus", elapsed);
         if (_sweeper.TryClaim())
         {
-            _ = Task.Run(() => StoreCallAsync("sweep of expired entries", () => _sweeper.SweepAsync(CancellationToken.None), CancellationToken.None), CancellationToken.None);
+            _ = Task.Run(() => StoreReadAsync("sweep of expired entries", _sweeper.SweepAsync, CancellationToken.None, CancellationToken.None), CancellationToken.None);
         }
 
         return result;
     }
 
-    public async Task<OutcomeReport> ReportOutcomeAsync(string consultationId, string correctAnswer, CancellationToken cancellationToken = default)
-    {
-        var (report, applied, truth) = await _ledger.ReportAsync(consultationId, correctAnswer, cancellationToken).ConfigureAwait(false);
-        if (applied is not null)
-        {
-            // The learned offline experts learn from every outcome of the circle, whatever they answered.
-            foreach (var expert in _experts)
-            {
-                if (expert.Client.GetService(typeof(OfflineChatClient)) is OfflineChatClient { Learns: true } learner)
-                {
-                    await learner.LearnAsync(applied.Evidence ?? [], applied.Choices, truth!, CancellationToken.None).ConfigureAwait(false);
-                }
-            }
-        }
-
-        return report;
-    }
+    public Task<OutcomeReport> ReportOutcomeAsync(string consultationId, string correctAnswer, CancellationToken cancellationToken = default)
+        => _ledger.ReportAsync(consultationId, correctAnswer, cancellationToken);
 
     public Task<IReadOnlyList<ExpertReliability>> GetReliabilityAsync(CancellationToken cancellationToken = default)
         => _reliability.ReadAsync(Experts, cancellationToken);
 
     private Task<ExpertCall<ParsedVerdict>> AskVerdictAsync(
-        Expert expert, List<Microsoft.Extensions.AI.ChatMessage> messages, IReadOnlyList<string> choices, CancellationToken deadline, CancellationToken caller, string task = ExpertTasks.Verdict)
+        Expert expert,
+        List<Microsoft.Extensions.AI.ChatMessage> messages,
+        Microsoft.Extensions.AI.ChatResponseFormatJson schema,
+        IReadOnlyList<string> choices,
+        CancellationToken deadline,
+        CancellationToken caller,
+        string task = ExpertTasks.Verdict)
         => _caller.AskAsync(
             expert,
             task,
             messages,
+            schema,
             reply =>
             {
                 var verdict = VerdictParser.Parse(reply, choices, _options.MaxReplyCharacters);
@@ -274,80 +277,22 @@ internal sealed class CircleOfExperts : ICircleOfExperts
             deadline,
             caller);
 
-    private async Task<PeerReviewBallot[]> RunPeerReviewAsync(
-        QuestionView view, ExpertOpinion[] opinions, List<(string?, TokenUsage, string)> spend, CancellationToken deadline, CancellationToken caller)
+    /// <summary>Reports an opinion to the caller's progress; the caller's exception is logged, never the consultation's failure.</summary>
+    private void ReportProgress(IProgress<ExpertOpinion>? progress, Expert expert, ExpertCall<ParsedVerdict> call)
     {
-        var reviewers = new List<(Expert Expert, IReadOnlyList<PeerReviewLabel> Labels, Task<ExpertCall<IReadOnlyList<string>>> Call)>();
-        for (var i = 0; i < opinions.Length; i++)
+        if (progress is null)
         {
-            if (!opinions[i].IsValid)
-            {
-                continue;
-            }
-
-            var others = opinions.Where(o => o.IsValid && o.Expert != opinions[i].Expert).ToDictionary(o => o.Expert, StringComparer.Ordinal);
-            IReadOnlyList<PeerReviewLabel> labels;
-            lock (_randomLock)
-            {
-                labels = PeerReviewLabels.Assign(others.Keys.ToArray(), _random);
-            }
-
-            var request = new ExpertRequest(
-                ExpertTasks.PeerReview,
-                view,
-                labels.Select(l => new LabelledAnswer(l.Label, others[l.Expert].Answer!, others[l.Expert].Confidence, others[l.Expert].Rationale)).ToArray());
-            var expert = _experts[i];
-            var labelNames = labels.Select(l => l.Label).ToArray();
-            var messages = ExpertPrompts.PeerReview(expert.RolePrompt, request);
-            var call = Task.Run(
-                () => _caller.AskAsync(
-                    expert,
-                    ExpertTasks.PeerReview,
-                    messages,
-                    reply =>
-                    {
-                        var problem = RankingParser.TryParse(reply, labelNames, _options.MaxReplyCharacters, out var ranking);
-                        return (problem is null ? ranking : null, problem);
-                    },
-                    deadline,
-                    caller),
-                CancellationToken.None);
-            reviewers.Add((expert, labels, call));
+            return;
         }
 
-        await Task.WhenAll(reviewers.Select(r => r.Call)).ConfigureAwait(false);
-        var ballots = new PeerReviewBallot[reviewers.Count];
-        for (var i = 0; i < reviewers.Count; i++)
+        try
         {
-            var (expert, labels, task) = reviewers[i];
-            var call = await task.ConfigureAwait(false);
-            spend.Add((call.ModelId, call.Tokens, expert.Name));
-            var byLabel = labels.ToDictionary(l => l.Label, l => l.Expert, StringComparer.Ordinal);
-            ballots[i] = call.Value is { } ranking
-                ? new PeerReviewBallot(expert.Name, ranking.Select(label => byLabel[label]).ToArray(), labels)
-                : new PeerReviewBallot(expert.Name, [], labels, call.Error);
+            progress.Report(ToOpinion(expert, call));
         }
-
-        return ballots;
-    }
-
-    private async Task<ExpertOpinion> SynthesiseAsync(
-        Expert chairman, QuestionView view, ExpertOpinion[] opinions, List<(string?, TokenUsage, string)> spend, CancellationToken deadline, CancellationToken caller)
-    {
-        var valid = opinions.Where(o => o.IsValid).ToDictionary(o => o.Expert, StringComparer.Ordinal);
-        IReadOnlyList<PeerReviewLabel> labels;
-        lock (_randomLock)
+        catch (Exception exception)
         {
-            labels = PeerReviewLabels.Assign(valid.Keys.ToArray(), _random);
+            ExpertsLog.ProgressFailed(_logger, expert.Name, exception);
         }
-
-        var request = new ExpertRequest(
-            ExpertTasks.Synthesis,
-            view,
-            labels.Select(l => new LabelledAnswer(l.Label, valid[l.Expert].Answer!, valid[l.Expert].Confidence, valid[l.Expert].Rationale, valid[l.Expert].PeerScore)).ToArray());
-        var call = await AskVerdictAsync(chairman, ExpertPrompts.Synthesis(chairman.RolePrompt, request), view.Choices, deadline, caller, ExpertTasks.Synthesis).ConfigureAwait(false);
-        spend.Add((call.ModelId, call.Tokens, chairman.Name));
-        return ToOpinion(chairman, call);
     }
 
     private static ExpertOpinion ToOpinion(Expert expert, ExpertCall<ParsedVerdict> call)
@@ -374,84 +319,4 @@ internal sealed class CircleOfExperts : ICircleOfExperts
         var failed = opinions.Where(o => !o.IsValid).Select(o => $"{o.Expert}: {o.Error}").ToArray();
         return failed.Length == 0 ? "none" : string.Join("; ", failed);
     }
-
-    private decimal Price(string? model, TokenUsage tokens)
-        => model is not null && _options.Prices.TryGetValue(model, out var price) && price is not null
-            ? ((tokens.InputTokens * price.InputPerMillionTokens) + (tokens.OutputTokens * price.OutputPerMillionTokens)) / 1_000_000m
-            : 0m;
-
-    private async Task<T?> StoreCallAsync<T>(string operation, Func<Task<T>> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            ExpertsLog.StoreFailed(_logger, operation, exception);
-            return default;
-        }
-    }
-
-    private void RecordExpert(ExpertOpinion opinion)
-    {
-        var expertTag = new KeyValuePair<string, object?>("expert", opinion.Expert);
-        var statusTag = new KeyValuePair<string, object?>("status", StatusName(opinion.Status));
-        ExpertsDiagnostics.ExpertDuration.Record(opinion.LatencyMilliseconds / 1000, expertTag, statusTag);
-        if (!opinion.IsValid)
-        {
-            ExpertsDiagnostics.ExpertFailures.Add(1, expertTag, statusTag);
-            ExpertsLog.ExpertFailed(_logger, opinion.Expert, StatusName(opinion.Status), opinion.Error ?? "unknown");
-        }
-    }
-
-    private static void RecordTokens(string expert, TokenUsage tokens)
-    {
-        var expertTag = new KeyValuePair<string, object?>("expert", expert);
-        if (tokens.InputTokens > 0)
-        {
-            ExpertsDiagnostics.Tokens.Add(tokens.InputTokens, expertTag, new KeyValuePair<string, object?>("direction", "input"));
-        }
-
-        if (tokens.OutputTokens > 0)
-        {
-            ExpertsDiagnostics.Tokens.Add(tokens.OutputTokens, expertTag, new KeyValuePair<string, object?>("direction", "output"));
-        }
-    }
-
-    private static void Record(Activity? activity, ConsultationResult result, string outcome, TimeSpan elapsed)
-    {
-        var aggregationTag = new KeyValuePair<string, object?>("aggregation", StrategyName(result.Aggregation));
-        ExpertsDiagnostics.Consultations.Add(1, new KeyValuePair<string, object?>("outcome", outcome), aggregationTag);
-        ExpertsDiagnostics.ConsultationDuration.Record(elapsed.TotalSeconds, aggregationTag);
-        if (activity is null)
-        {
-            return;
-        }
-
-        activity.SetTag("experts.consultation_id", result.ConsultationId);
-        activity.SetTag("experts.aggregation", StrategyName(result.Aggregation));
-        activity.SetTag("experts.outcome", outcome);
-        activity.SetTag("experts.answer", result.Answer);
-        activity.SetTag("experts.confidence", result.Confidence);
-        activity.SetTag("experts.dissenters", result.Dissenters.Count);
-        activity.SetTag("experts.tokens", result.TotalTokens.TotalTokens);
-    }
-
-    private static string StatusName(OpinionStatus status) => status switch
-    {
-        OpinionStatus.Answered => "answered",
-        OpinionStatus.Abstained => "abstained",
-        OpinionStatus.Unusable => "unusable",
-        OpinionStatus.TimedOut => "timedOut",
-        _ => "failed",
-    };
-
-    private static string StrategyName(AggregationStrategy strategy) => strategy switch
-    {
-        AggregationStrategy.Majority => "majority",
-        AggregationStrategy.Weighted => "weighted",
-        AggregationStrategy.ConfidenceWeighted => "confidenceWeighted",
-        _ => "chairman",
-    };
 }

@@ -25,7 +25,7 @@ public sealed record ConsultationResult
     /// <summary>Gets the confidence in the answer in [0, 1] (the answer's share of support, or the chairman's confidence); 0 without consensus.</summary>
     public double Confidence { get; init; }
 
-    /// <summary>Gets why there is no consensus (quorum not met, a tie, the chairman failed); <see langword="null"/> with one.</summary>
+    /// <summary>Gets why there is no consensus (quorum not met, a tie, less than the minimum agreement, the chairman failed); <see langword="null"/> with one.</summary>
     public string? NoConsensusReason { get; init; }
 
     /// <summary>Gets the aggregation strategy used.</summary>
@@ -46,10 +46,16 @@ public sealed record ConsultationResult
     /// <summary>Gets the chairman's synthesis, with <see cref="AggregationStrategy.Chairman"/>.</summary>
     public ExpertOpinion? Synthesis { get; init; }
 
-    /// <summary>Gets the tokens of every call of the consultation (opinions, repairs, peer review, synthesis).</summary>
+    /// <summary>
+    /// Gets the tokens of every call this consultation made (opinions, repairs, peer review, synthesis); zero for a result
+    /// served from the cache, which made no call (its opinions keep the tokens they used when first asked).
+    /// </summary>
     public TokenUsage TotalTokens { get; init; }
 
-    /// <summary>Gets the estimated cost from <c>Experts:Prices</c>; models without a price count as free.</summary>
+    /// <summary>
+    /// Gets the estimated cost of the calls this consultation made, from <c>Experts:Prices</c> by each expert's configured
+    /// model (models without a price count as free); 0 for a result served from the cache.
+    /// </summary>
     public decimal EstimatedCost { get; init; }
 
     /// <summary>Gets the wall time of the consultation, in milliseconds.</summary>

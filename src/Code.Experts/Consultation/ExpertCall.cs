@@ -19,9 +19,10 @@ internal sealed record ExpertCall<T>(T? Value, OpinionStatus Status, string? Err
     where T : class;
 
 /// <summary>
-/// Puts one task to one expert: the request, lenient parsing, one repair re-ask when the reply is unusable,
-/// the expert's timeout and the consultation deadline (both on the injected <see cref="TimeProvider"/>).
-/// A throwing, slow or incoherent expert gives a failed call; only the caller's cancellation propagates.
+/// Puts one task to one expert: the request (with the task's JSON schema, or plain JSON mode when the expert opts
+/// out), parsing of the whole reply, one repair re-ask when the reply is unusable, the expert's timeout and the
+/// consultation deadline (both on the injected <see cref="TimeProvider"/>). A throwing, slow or incoherent expert
+/// gives a failed call; only the caller's cancellation propagates.
 /// </summary>
 internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
 {
@@ -35,6 +36,7 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
         Expert expert,
         string task,
         List<ChatMessage> messages,
+        ChatResponseFormatJson schema,
         ReplyParser<T> parse,
         CancellationToken deadline,
         CancellationToken caller)
@@ -44,7 +46,8 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
         using var activity = ExpertsDiagnostics.ActivitySource.StartActivity(ExpertsDiagnostics.ExpertCallActivityName);
         activity?.SetTag("experts.expert", expert.Name);
         activity?.SetTag("experts.task", task);
-        var call = await AskCoreAsync(expert, messages, parse, ranking, deadline, caller).ConfigureAwait(false);
+        var format = expert.UseJsonSchema ? schema : ChatResponseFormat.Json;
+        var call = await AskCoreAsync(expert, messages, format, parse, ranking, deadline, caller).ConfigureAwait(false);
         if (activity is not null)
         {
             activity.SetTag("experts.status", call.Status.ToString());
@@ -62,6 +65,7 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
     private async Task<ExpertCall<T>> AskCoreAsync<T>(
         Expert expert,
         List<ChatMessage> messages,
+        ChatResponseFormat format,
         ReplyParser<T> parse,
         bool ranking,
         CancellationToken deadline,
@@ -77,9 +81,11 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
         {
             for (var attempt = 0; ; attempt++)
             {
+                // Nothing is asked once the time is up, even of an expert that would answer at once.
+                linked.Token.ThrowIfCancellationRequested();
                 var options = new ChatOptions
                 {
-                    ResponseFormat = ChatResponseFormat.Json,
+                    ResponseFormat = format,
                     ModelId = expert.ModelId,
                     Temperature = expert.Temperature,
                 };
@@ -87,12 +93,7 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
                 tokens += ToUsage(response.Usage);
                 modelId = response.ModelId ?? modelId;
                 var text = response.Text ?? string.Empty;
-                if (text.Length > maxReplyCharacters)
-                {
-                    text = text[..maxReplyCharacters];
-                }
-
-                var (value, problem) = parse(text);
+                var (value, problem) = parse(text); // the whole reply: the parser refuses one longer than the limit
                 if (problem is null && value is not null)
                 {
                     return new ExpertCall<T>(value, OpinionStatus.Answered, null, attempt > 0, tokens, modelId, Elapsed(start));
@@ -104,7 +105,8 @@ internal sealed class ExpertCaller(TimeProvider time, int maxReplyCharacters)
                     return new ExpertCall<T>(null, OpinionStatus.Unusable, "unusable reply after one repair re-ask: " + problem, true, tokens, modelId, Elapsed(start));
                 }
 
-                messages = [.. messages, new ChatMessage(ChatRole.Assistant, text), Verdicts.ExpertPrompts.Repair(problem, ranking)];
+                var echo = text.Length > maxReplyCharacters ? text[..maxReplyCharacters] : text;
+                messages = [.. messages, new ChatMessage(ChatRole.Assistant, echo), Verdicts.ExpertPrompts.Repair(problem, ranking)];
             }
         }
         catch (OperationCanceledException) when (caller.IsCancellationRequested)

@@ -11,6 +11,7 @@ internal static class ExpertsDefaults
     public const AggregationStrategy Aggregation = AggregationStrategy.Weighted;
     public const int MinimumOpinions = 2;
     public const double MinimumOpinionFraction = 0.5;
+    public const double MinimumAgreement = 0.6;
     public const int CacheTimeToLiveSeconds = 300;
     public const int MaxReplyCharacters = 32_768;
     public const int MaxQuestionCharacters = 65_536;

@@ -40,6 +40,16 @@ public sealed class ExpertsOptions
     /// <value>The default value is 0.5.</value>
     public double MinimumOpinionFraction { get; set; } = ExpertsDefaults.MinimumOpinionFraction;
 
+    /// <summary>
+    /// Gets or sets the least share of the summed weight, in [0, 1], the winning answer needs under the vote strategies
+    /// (<see cref="AggregationStrategy.Majority"/>, <see cref="AggregationStrategy.Weighted"/>,
+    /// <see cref="AggregationStrategy.ConfidenceWeighted"/>); below it the result is "no consensus". The default asks for
+    /// a clear majority, so one expert of three, or one of two winning a tie on confidence, is never a consensus;
+    /// 0 accepts any plurality. A chairman's synthesis is not held to it.
+    /// </summary>
+    /// <value>The default value is 0.6.</value>
+    public double MinimumAgreement { get; set; } = ExpertsDefaults.MinimumAgreement;
+
     /// <summary>Gets or sets how long a result with a consensus answers identical questions; zero turns the cache off.</summary>
     /// <value>The default value is 5 minutes.</value>
     public TimeSpan CacheTimeToLive { get; set; } = TimeSpan.FromSeconds(ExpertsDefaults.CacheTimeToLiveSeconds);
@@ -72,7 +82,12 @@ public sealed class ExpertsOptions
     /// <value>The default value is <c>experts/</c>.</value>
     public string StateKeyPrefix { get; set; } = ExpertsDefaults.StateKeyPrefix;
 
-    /// <summary>Gets the price table, keyed by model id (as reported by the reply or set on the expert).</summary>
-    /// <value>The default value is an empty table (every model free).</value>
+    /// <summary>
+    /// Gets the price table, keyed by model id (ignoring case). A call is priced by its expert's configured model: the
+    /// expert's <c>ModelId</c>, else its client's default model (<c>ChatClientMetadata.DefaultModelId</c>), else the id the
+    /// reply names. When the table is not empty, a model that used tokens and has no price is logged once as a warning
+    /// and counted as free.
+    /// </summary>
+    /// <value>The default value is an empty table (cost is not estimated; every model counts as free).</value>
     public IDictionary<string, ModelPrice> Prices { get; } = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
 }

@@ -44,6 +44,11 @@ internal sealed class ExpertsOptionsValidator(IEnumerable<ExpertRegistration> re
             failures.Add(Invariant($"{Prefix}MinimumOpinionFraction must be in [0, 1]; got {options.MinimumOpinionFraction}."));
         }
 
+        if (!(options.MinimumAgreement >= 0 && options.MinimumAgreement <= 1))
+        {
+            failures.Add(Invariant($"{Prefix}MinimumAgreement must be in [0, 1]; got {options.MinimumAgreement}."));
+        }
+
         if (options.MaxReplyCharacters is < 256 or > 1_048_576)
         {
             failures.Add(Invariant($"{Prefix}MaxReplyCharacters must be in [256, 1048576]; got {options.MaxReplyCharacters}."));

@@ -27,7 +27,7 @@ public interface ICircleOfExperts
     /// the result holds the final ones. A result served from the cache reports nothing.
     /// </summary>
     /// <param name="question">The question.</param>
-    /// <param name="progress">Receives each expert's opinion; called from the thread that completed it.</param>
+    /// <param name="progress">Receives each expert's opinion; called from the thread that completed it. An exception it throws is logged and does not fail the consultation.</param>
     /// <param name="cancellationToken">Cancels every pending expert call; the method then throws <see cref="OperationCanceledException"/>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The question is malformed; the message names the field.</exception>
@@ -35,14 +35,21 @@ public interface ICircleOfExperts
 
     /// <summary>
     /// Reports the true answer of a consulted decision, once known: each expert that answered it has its
-    /// reliability updated (right: one success, wrong: one failure). A consultation counts once.
+    /// reliability updated (right: one success, wrong: one failure; experts that abstained, failed or gave an
+    /// unusable reply are not judged), and every learned offline expert learns from it. Exactly once: the first
+    /// report fixes the outcome, each credit is applied once, and a report that failed part-way is finished by
+    /// reporting again (a repeat applies only what is still pending, judged against the first report's answer).
     /// </summary>
     /// <param name="consultationId">The <see cref="ConsultationResult.ConsultationId"/>.</param>
     /// <param name="correctAnswer">The choice that turned out right.</param>
-    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <param name="cancellationToken">Cancels the report until the outcome is recorded; the credits are then applied regardless.</param>
     /// <returns>What was updated.</returns>
     /// <exception cref="ArgumentException">The consultation is unknown or expired, or the answer is not one of its choices.</exception>
     /// <exception cref="InvalidOperationException">No <c>IStateStore</c> is registered, so nothing can be learned.</exception>
+    /// <exception cref="AggregateException">
+    /// The outcome is recorded but some credits could not be applied (the message names each, the inner exceptions say
+    /// why); the others are applied. Report the outcome again to apply the rest.
+    /// </exception>
     Task<OutcomeReport> ReportOutcomeAsync(string consultationId, string correctAnswer, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the learned reliability of every expert.</summary>

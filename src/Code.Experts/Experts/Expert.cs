@@ -19,5 +19,13 @@ internal sealed class Expert(string name, IChatClient client, ChatExpertOptions 
 
     public float? Temperature { get; } = options.Temperature;
 
+    public bool UseJsonSchema { get; } = options.UseJsonSchema;
+
     public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary>
+    /// Gets the model the expert's calls are priced by: the configured <see cref="ModelId"/>, else the client's default
+    /// model; <see langword="null"/> when neither is known (the reply's model id is used then).
+    /// </summary>
+    public string? PricedModelId { get; } = options.ModelId ?? client.GetService<ChatClientMetadata>()?.DefaultModelId;
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Code.Experts.Verdicts;
 
@@ -5,7 +6,8 @@ namespace Code.Experts.PeerReview;
 
 /// <summary>
 /// Reads <c>{"ranking": ["B", "A", "C"]}</c> from a reply, leniently (code fences, prose, <c>"Answer B"</c>,
-/// lower case, or one string such as <c>"B > A > C"</c>). The ranking must name every label exactly once.
+/// lower case, or one string such as <c>"B > A > C"</c>). The whole reply must hold exactly one ranking, naming every
+/// label exactly once.
 /// </summary>
 internal static class RankingParser
 {
@@ -25,14 +27,36 @@ internal static class RankingParser
             return "the reply was empty";
         }
 
-        var text = reply.Length > maxReplyCharacters ? reply[..maxReplyCharacters] : reply;
-        using var document = LenientJson.FindObject(text, e => LenientJson.TryGetProperty(e, RankingNames, out _));
-        if (document is null)
+        if (reply.Length > maxReplyCharacters)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the reply is {reply.Length} characters; at most {maxReplyCharacters} are read");
+        }
+
+        // The whole reply is read: a ranking quoted from another answer's rationale next to the reviewer's own makes
+        // the reply unusable rather than letting the first one count.
+        using var found = LenientJson.FindAll(reply, e => LenientJson.TryGetProperty(e, RankingNames, out _));
+        if (found.Incomplete)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the reply holds more than {LenientJson.MaxFailedStarts} '{{' that start no JSON object, so it cannot be read in full");
+        }
+
+        if (found.Matches.Count == 0)
         {
             return "the reply held no JSON object with a \"ranking\" property";
         }
 
-        LenientJson.TryGetProperty(document.RootElement, RankingNames, out var element);
+        if (found.Matches.Count > 1)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the reply held {found.Matches.Count} JSON rankings; reply with exactly one");
+        }
+
+        var rankings = LenientJson.AllProperties(found.Matches[0]!.RootElement, RankingNames);
+        if (rankings.Count > 1)
+        {
+            return "the reply names more than one ranking; give one \"ranking\"";
+        }
+
+        var element = rankings[0];
         var items = new List<string>();
         if (element.ValueKind == JsonValueKind.Array)
         {

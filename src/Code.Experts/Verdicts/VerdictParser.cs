@@ -5,15 +5,19 @@ using Code.Experts.Consultation;
 namespace Code.Experts.Verdicts;
 
 /// <summary>
-/// Reads <c>{"answer": ..., "confidence": ..., "rationale": ...}</c> from a reply, leniently: code fences
-/// and prose around it, other spellings of the property names, a confidence as a string or a percentage,
-/// a choice in another case or with punctuation. Anything else is unusable, with the reason.
+/// Reads <c>{"answer": ..., "confidence": ..., "rationale": ...}</c> from a reply, leniently in form (code fences
+/// and prose around it, other spellings of the property names, a confidence as a string or a percentage, a
+/// choice in another case or with punctuation) and strictly in substance: the whole reply must hold exactly one
+/// verdict naming one answer. Anything else is unusable, with the reason.
 /// </summary>
 internal static class VerdictParser
 {
     public const int MaxRationaleLength = 2_000;
     public const int MaxFreeTextAnswerLength = 4_000;
     public const double DefaultConfidence = 0.5;
+
+    /// <summary>The smallest bare number (no <c>%</c>) read as a percentage.</summary>
+    public const double MinBarePercentage = 10;
 
     private static readonly string[] AnswerNames = ["answer", "decision", "choice", "verdict"];
     private static readonly string[] ConfidenceNames = ["confidence", "certainty"];
@@ -27,18 +31,41 @@ internal static class VerdictParser
             return ParsedVerdict.Unusable("the reply was empty");
         }
 
-        var text = reply.Length > maxReplyCharacters ? reply[..maxReplyCharacters] : reply;
-        using var document = LenientJson.FindObject(
-            text,
-            e => LenientJson.TryGetProperty(e, AnswerNames, out _) || LenientJson.TryGetProperty(e, AbstainNames, out _));
-        if (document is null)
+        if (reply.Length > maxReplyCharacters)
+        {
+            return ParsedVerdict.Unusable(string.Create(CultureInfo.InvariantCulture, $"the reply is {reply.Length} characters; at most {maxReplyCharacters} are read"));
+        }
+
+        // The whole reply is read: a verdict quoted from the evidence next to the expert's own is two verdicts, and
+        // the circle cannot tell which one is the expert's, so the reply is unusable (and re-asked) instead of
+        // trusting whichever comes first.
+        using var found = LenientJson.FindAll(reply, e => LenientJson.TryGetProperty(e, AnswerNames, out _) || LenientJson.TryGetProperty(e, AbstainNames, out _));
+        if (found.Incomplete)
+        {
+            return ParsedVerdict.Unusable(string.Create(CultureInfo.InvariantCulture, $"the reply holds more than {LenientJson.MaxFailedStarts} '{{' that start no JSON object, so it cannot be read in full"));
+        }
+
+        if (found.Matches.Count == 0)
         {
             return ParsedVerdict.Unusable("the reply held no JSON object with an \"answer\" property");
         }
 
-        var root = document.RootElement;
+        if (found.Matches.Count > 1)
+        {
+            return ParsedVerdict.Unusable(string.Create(
+                CultureInfo.InvariantCulture,
+                $"the reply held {found.Matches.Count} JSON verdicts ({Describe(found.Matches)}); reply with exactly one, and do not repeat verdicts quoted in the evidence"));
+        }
+
+        var root = found.Matches[0]!.RootElement;
         var rationale = ReadRationale(root);
-        LenientJson.TryGetProperty(root, AnswerNames, out var answerElement);
+        var answers = LenientJson.AllProperties(root, AnswerNames);
+        if (answers.Count > 1)
+        {
+            return ParsedVerdict.Unusable($"the verdict names more than one answer ({string.Join(", ", answers.Select(a => Cut(a.GetRawText(), 40)))}); give one \"answer\"");
+        }
+
+        var answerElement = answers.Count == 1 ? answers[0] : default;
         var abstained = LenientJson.TryGetProperty(root, AbstainNames, out var abstain) && abstain.ValueKind == JsonValueKind.True;
         if (answerElement.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
@@ -53,6 +80,11 @@ internal static class VerdictParser
         }
 
         var rawAnswer = answerElement.GetString()!.Trim();
+        if (abstained)
+        {
+            return ParsedVerdict.Unusable($"\"abstain\" is true but \"answer\" is '{Cut(rawAnswer, 80)}'; either answer or abstain");
+        }
+
         string? answer;
         if (choices.Count > 0)
         {
@@ -76,9 +108,10 @@ internal static class VerdictParser
         if (LenientJson.TryGetProperty(root, ConfidenceNames, out var confidenceElement)
             && confidenceElement.ValueKind != JsonValueKind.Null)
         {
-            if (!TryReadConfidence(confidenceElement, out confidence))
+            var problem = ReadConfidence(confidenceElement, out confidence);
+            if (problem is not null)
             {
-                return ParsedVerdict.Unusable($"\"confidence\" must be a number in [0, 1] (or a percentage); got {Cut(confidenceElement.GetRawText(), 40)}");
+                return ParsedVerdict.Unusable(problem);
             }
         }
 
@@ -103,8 +136,15 @@ internal static class VerdictParser
         return null;
     }
 
-    private static bool TryReadConfidence(JsonElement element, out double confidence)
+    /// <summary>
+    /// Reads a confidence: a number in [0, 1]; a percentage with a <c>%</c> sign (<c>"85%"</c>, <c>"1.5%"</c>); or a
+    /// bare number from 10 to 100, read as a percentage (<c>85</c>). A bare number above 1 and below 10 (<c>1.5</c>,
+    /// <c>7</c>) is ambiguous (out of range, a 0-10 scale, or a percentage) and is refused, so the repair re-ask
+    /// asks again rather than the circle guessing.
+    /// </summary>
+    private static string? ReadConfidence(JsonElement element, out double confidence)
     {
+        const string Expected = "\"confidence\" must be a number in [0, 1] (or a percentage such as \"85%\")";
         confidence = 0;
         double value;
         var percent = false;
@@ -123,32 +163,40 @@ internal static class VerdictParser
 
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
             {
-                return false;
+                return $"{Expected}; got {Cut(element.GetRawText(), 40)}";
             }
         }
         else
         {
-            return false;
+            return $"{Expected}; got {Cut(element.GetRawText(), 40)}";
         }
 
         if (!double.IsFinite(value) || value < 0)
         {
-            return false;
+            return $"{Expected}; got {Cut(element.GetRawText(), 40)}";
         }
 
-        if (percent || (value > 1 && value <= 100))
+        if (!percent && value > 1 && value < MinBarePercentage)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"\"confidence\" {value} is ambiguous: give a number from 0 to 1");
+        }
+
+        if (percent || value > 1)
         {
             value /= 100;
         }
 
         if (value > 1)
         {
-            return false;
+            return $"{Expected}; got {Cut(element.GetRawText(), 40)}";
         }
 
         confidence = value;
-        return true;
+        return null;
     }
+
+    private static string Describe(IReadOnlyList<JsonDocument?> verdicts)
+        => string.Join(", ", verdicts.Select(v => v is not null && LenientJson.TryGetProperty(v.RootElement, AnswerNames, out var a) ? Cut(a.GetRawText(), 40) : "an abstention"));
 
     private static string? ReadRationale(JsonElement root)
         => LenientJson.TryGetProperty(root, RationaleNames, out var element) && element.ValueKind == JsonValueKind.String

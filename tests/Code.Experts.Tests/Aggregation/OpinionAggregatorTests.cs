@@ -44,11 +44,14 @@ public class OpinionAggregatorTests
     }
 
     [Fact]
-    public async Task A_tie_is_broken_by_confidence_and_otherwise_gives_no_consensus()
+    public async Task With_any_plurality_accepted_a_tie_is_broken_by_confidence_and_otherwise_gives_no_consensus()
     {
-        using var broken = new CircleHost(e => e
-            .AddChatExpert("a", ScriptedChatClient.Answering("hold", 0.9))
-            .AddChatExpert("b", ScriptedChatClient.Answering("rollback", 0.6)));
+        using var broken = new CircleHost(
+            e => e
+                .AddChatExpert("a", ScriptedChatClient.Answering("hold", 0.9))
+                .AddChatExpert("b", ScriptedChatClient.Answering("rollback", 0.6)),
+            o => o.MinimumAgreement = 0); // half the weight is below the default minimum agreement
+
         using var tied = new CircleHost(e => e
             .AddChatExpert("a", ScriptedChatClient.Answering("hold", 0.7))
             .AddChatExpert("b", ScriptedChatClient.Answering("rollback", 0.7)));

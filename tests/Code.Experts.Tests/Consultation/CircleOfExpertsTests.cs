@@ -268,7 +268,7 @@ public class CircleOfExpertsTests
         Assert.Equal(expected, result.EstimatedCost);
         var sent = cheap.Received.Single().Options!;
         Assert.Equal("llama-local", sent.ModelId);
-        Assert.Equal(ChatResponseFormat.Json, sent.ResponseFormat);
+        Assert.Equal("expert_verdict", Assert.IsType<ChatResponseFormatJson>(sent.ResponseFormat).SchemaName);
     }
 
     [Fact]

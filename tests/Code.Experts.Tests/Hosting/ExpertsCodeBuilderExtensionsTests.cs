@@ -64,6 +64,7 @@ public class ExpertsCodeBuilderExtensionsTests
     [InlineData("CacheTimeToLive", "-00:00:01", "Experts:CacheTimeToLive must be zero (off) or positive")]
     [InlineData("MinimumOpinions", "0", "Experts:MinimumOpinions must be at least 1; got 0")]
     [InlineData("MinimumOpinionFraction", "1.5", "Experts:MinimumOpinionFraction must be in [0, 1]; got 1.5")]
+    [InlineData("MinimumAgreement", "1.2", "Experts:MinimumAgreement must be in [0, 1]; got 1.2")]
     [InlineData("MaxReplyCharacters", "10", "Experts:MaxReplyCharacters must be in [256, 1048576]; got 10")]
     [InlineData("ReliabilityPriorAlpha", "0", "Experts:ReliabilityPriorAlpha must be in (0, 1000000]; got 0")]
     [InlineData("Chairman", "nobody", "Experts:Chairman names 'nobody', which is not a registered expert (a, b)")]

@@ -27,6 +27,8 @@ public class RankingParserTests
     [InlineData("{\"ranking\": [\"B\", \"A\"]}", "leaves out C")]
     [InlineData("{\"ranking\": [1, 2, 3]}", "must hold label strings")]
     [InlineData("{\"ranking\": 3}", "must be an array")]
+    [InlineData("Answer A's rationale said {\"ranking\": [\"A\", \"B\", \"C\"]}; mine: {\"ranking\": [\"C\", \"B\", \"A\"]}", "the reply held 2 JSON rankings")]
+    [InlineData("{\"ranking\": [\"C\", \"B\", \"A\"], \"order\": [\"A\", \"B\", \"C\"]}", "the reply names more than one ranking")]
     public void Unusable_rankings_say_why(string reply, string expected)
     {
         var problem = RankingParser.TryParse(reply, Labels, 10_000, out var ranking);

@@ -139,7 +139,9 @@ public class ReliabilityLearningTests
         var result = await host.Circle.ConsultAsync(Release(1));
 
         Assert.Equal(0.5, (await host.Circle.GetReliabilityAsync())[0].Mean);
-        await Assert.ThrowsAsync<InvalidDataException>(() => host.Circle.ReportOutcomeAsync(result.ConsultationId, "promote"));
+        var error = await Assert.ThrowsAsync<AggregateException>(() => host.Circle.ReportOutcomeAsync(result.ConsultationId, "promote"));
+        Assert.IsType<InvalidDataException>(Assert.Single(error.InnerExceptions));
+        Assert.Contains("reliability/oracle (InvalidDataException: The stored reliability at 'experts/reliability/oracle' is not readable", error.Message, StringComparison.Ordinal);
         Assert.Equal("{not json", Encoding.UTF8.GetString((await host.Store.GetAsync("experts/reliability/oracle"))!.Value.Span));
     }
 

@@ -2,6 +2,7 @@ using Code.Core.State;
 using Code.Experts.Consultation;
 using Code.Experts.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Code.Experts.Tests.TestDoubles;
@@ -12,7 +13,8 @@ internal sealed class CircleHost : IDisposable
     private readonly ServiceProvider _provider;
     private readonly InMemoryStateStore? _ownedStore;
 
-    public CircleHost(Action<IExpertsBuilder> experts, Action<ExpertsOptions>? options = null, IStateStore? store = null, FakeTimeProvider? time = null)
+    public CircleHost(
+        Action<IExpertsBuilder> experts, Action<ExpertsOptions>? options = null, IStateStore? store = null, FakeTimeProvider? time = null, RecordingLoggerProvider? logs = null)
     {
         Time = time ?? new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 2, 0, 0, TimeSpan.Zero));
         var services = new ServiceCollection();
@@ -20,6 +22,10 @@ internal sealed class CircleHost : IDisposable
         _ownedStore = store is null ? new InMemoryStateStore(Time) : null;
         Store = store ?? _ownedStore!;
         services.AddSingleton(Store);
+        if (logs is not null)
+        {
+            services.AddLogging(b => b.AddProvider(logs));
+        }
 
         services.AddCode().AddExperts(e =>
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Code.Experts.Consultation;
+using Code.Experts.Reliability;
 using Code.Experts.Serialization;
 using Code.Experts.Verdicts;
 using Microsoft.Extensions.AI;
@@ -78,19 +79,26 @@ internal sealed class OfflineChatClient : IChatClient
             : null;
     }
 
-    /// <summary>Trains the learned model on one reported outcome; nothing for the rule kinds.</summary>
+    /// <summary>Trains the learned model on one reported outcome, once per consultation.</summary>
+    /// <param name="outcome">The consultation.</param>
     /// <param name="evidence">The consultation's evidence.</param>
     /// <param name="choices">The consultation's choices.</param>
     /// <param name="truth">The choice that turned out right.</param>
+    /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the update.</param>
-    /// <returns>A task that completes when the model is stored.</returns>
-    public async Task LearnAsync(IReadOnlyList<Evidence> evidence, IReadOnlyList<string> choices, string truth, CancellationToken cancellationToken)
-    {
-        if (Learns)
-        {
-            await _models!.LearnAsync(_name, evidence, choices, truth, _options.LearningRate, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    /// <returns>Whether this call learned (false for the rule kinds, or when the consultation was learned from already).</returns>
+    public Task<bool> LearnAsync(InFlightOutcome outcome, IReadOnlyList<Evidence> evidence, IReadOnlyList<string> choices, string truth, DateTimeOffset now, CancellationToken cancellationToken)
+        => Learns
+            ? _models!.LearnAsync(_name, outcome, evidence, choices, truth, _options.LearningRate, now, cancellationToken)
+            : Task.FromResult(false);
+
+    /// <summary>Clears a consultation from the learned model's in-flight list.</summary>
+    /// <param name="consultationId">The consultation.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>A task that completes when the list no longer holds it.</returns>
+    public Task AcknowledgeAsync(string consultationId, DateTimeOffset now, CancellationToken cancellationToken)
+        => Learns ? _models!.AcknowledgeAsync(_name, consultationId, now, cancellationToken) : Task.CompletedTask;
 
     public void Dispose()
     {

@@ -24,6 +24,9 @@ internal sealed class OutcomeModel
     /// <summary>Gets or sets the running statistics of each feature.</summary>
     public Dictionary<string, FeatureStatistics> Features { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Gets or sets the consultations learned from here whose report has not yet acknowledged it (see <see cref="Reliability.InFlightOutcome"/>); null when none.</summary>
+    public List<Reliability.InFlightOutcome>? InFlight { get; set; }
+
     /// <summary>Gets or sets each choice's weights per feature (and <see cref="Bias"/>).</summary>
     public Dictionary<string, Dictionary<string, double>> Weights { get; set; } = new(StringComparer.Ordinal);
 
