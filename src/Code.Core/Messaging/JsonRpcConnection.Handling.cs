@@ -46,7 +46,7 @@ public sealed partial class JsonRpcConnection
                 RunHandler(context, lane, onReadLoop: true);
                 break;
             case LaneAdmission.Queued:
-                MessagingMetrics.Queued(lane.Name, 1);
+                _metrics.Queued(lane.Name, 1);
                 break;
             default:
                 if (lane.Policy == BackPressurePolicy.Wait)
@@ -91,7 +91,7 @@ public sealed partial class JsonRpcConnection
             if (admission == LaneAdmission.Queued)
             {
                 _blocked = null;
-                MessagingMetrics.Queued(lane.Name, 1);
+                _metrics.Queued(lane.Name, 1);
                 return;
             }
 
@@ -111,13 +111,13 @@ public sealed partial class JsonRpcConnection
     {
         if (context.CancelledByPeer)
         {
-            // Cancelled while it waited in the queue: it never runs and, as MCP asks, gets no response.
-            Finish(context, lane, startNext: true, onReadLoop);
+            // Cancelled while it waited in the queue: it never runs.
+            RespondCancelled(context, lane, onReadLoop);
             return;
         }
 
-        MessagingMetrics.Active(lane.Name, 1);
-        if (MessagingMetrics.RequestDuration.Enabled)
+        _metrics.Active(lane.Name, 1);
+        if (_metrics.RequestDuration.Enabled)
         {
             context.StartTimestamp = _timeProvider.GetTimestamp();
         }
@@ -169,10 +169,10 @@ public sealed partial class JsonRpcConnection
 
     private void Complete(JsonRpcRequestContext context, RequestLane lane, Exception? error, bool onReadLoop)
     {
-        MessagingMetrics.Active(lane.Name, -1);
-        if (context.StartTimestamp != 0 && MessagingMetrics.RequestDuration.Enabled)
+        _metrics.Active(lane.Name, -1);
+        if (context.StartTimestamp != 0 && _metrics.RequestDuration.Enabled)
         {
-            MessagingMetrics.RequestDuration.Record(
+            _metrics.RequestDuration.Record(
                 _timeProvider.GetElapsedTime(context.StartTimestamp).TotalSeconds,
                 new KeyValuePair<string, object?>("method", context.Method),
                 new KeyValuePair<string, object?>("lane", lane.Name));
@@ -214,13 +214,12 @@ public sealed partial class JsonRpcConnection
             {
                 if (context.Batch is { } batch)
                 {
-                    batch.Append(context, static (w, c) => new ResultMessage(c).Write(w));
+                    AppendResult(batch, context);
                     Finish(context, lane, startNext: true, onReadLoop);
                 }
                 else
                 {
-                    ValueTask write = _output.WriteAsync(new ResultMessage(context), flush: !onReadLoop);
-                    FinishAfter(write, context, lane, onReadLoop);
+                    FinishAfter(WriteResult(context, flush: !onReadLoop), context, lane, onReadLoop);
                 }
 
                 return;
@@ -229,7 +228,7 @@ public sealed partial class JsonRpcConnection
 
         if (error is OperationCanceledException && context.CancelledByPeer)
         {
-            Finish(context, lane, startNext: true, onReadLoop);
+            RespondCancelled(context, lane, onReadLoop);
             return;
         }
 
@@ -248,12 +247,19 @@ public sealed partial class JsonRpcConnection
                 message = $"Request '{context.Method}' was cancelled because the connection is closing.";
                 break;
             default:
+                // The exception's text may hold paths, names or secrets: it is logged, and sent only when asked for.
                 LogHandlerFailed(error, context.Method);
                 code = JsonRpcErrorCodes.InternalError;
-                message = $"Internal error in '{context.Method}': {error.Message}";
+                message = _options.IncludeExceptionDetails ? $"Internal error in '{context.Method}': {error.Message}" : $"Internal error in '{context.Method}'.";
                 break;
         }
 
+        RespondError(context, lane, code, message, data, onReadLoop);
+    }
+
+    /// <summary>Answers a request with an error (appended to its batch, if any) and finishes it.</summary>
+    private void RespondError(JsonRpcRequestContext context, RequestLane lane, int code, string message, string? data, bool onReadLoop)
+    {
         if (context.Batch is { } errorBatch)
         {
             AppendError(errorBatch, context.Id, code, message, data);
@@ -261,9 +267,75 @@ public sealed partial class JsonRpcConnection
             return;
         }
 
-        MessagingMetrics.ErrorSent(code);
+        _metrics.ErrorSent(code);
         ValueTask errorWrite = _output.WriteAsync(new ErrorMessage(context.Id, code, message, data), flush: !onReadLoop);
         FinishAfter(errorWrite, context, lane, onReadLoop);
+    }
+
+    /// <summary>
+    /// Finishes a request the peer cancelled: with <c>$/cancelRequest</c> (LSP) it is answered with -32800 request
+    /// cancelled, with <c>notifications/cancelled</c> (MCP) it gets no response.
+    /// </summary>
+    private void RespondCancelled(JsonRpcRequestContext context, RequestLane lane, bool onReadLoop)
+    {
+        if (_options.AnswersCancelledRequests && !context.IsNotification)
+        {
+            RespondError(context, lane, JsonRpcErrorCodes.RequestCancelled, $"Request '{context.Method}' was cancelled.", null, onReadLoop);
+            return;
+        }
+
+        Finish(context, lane, startNext: true, onReadLoop);
+    }
+
+    /// <summary>
+    /// Writes a success response. The output serializes into a buffer before anything reaches the transport, so a result
+    /// that cannot be written leaves nothing on the wire: the request is then answered with an internal error.
+    /// </summary>
+    private ValueTask WriteResult(JsonRpcRequestContext context, bool flush)
+    {
+        ValueTask write;
+        try
+        {
+            write = _output.WriteAsync(new ResultMessage(context), flush);
+        }
+        catch (Exception ex)
+        {
+            return WriteUnwritableResult(context, ex, flush);
+        }
+
+        return write.IsCompletedSuccessfully ? default : AwaitResultAsync(write, context);
+    }
+
+    private async ValueTask AwaitResultAsync(ValueTask write, JsonRpcRequestContext context)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            await WriteUnwritableResult(context, ex, flush: true).ConfigureAwait(false);
+        }
+    }
+
+    private ValueTask WriteUnwritableResult(JsonRpcRequestContext context, Exception ex, bool flush)
+    {
+        LogResultUnwritable(ex, context.Method);
+        _metrics.ErrorSent(JsonRpcErrorCodes.InternalError);
+        return _output.WriteAsync(new ErrorMessage(context.Id, JsonRpcErrorCodes.InternalError, $"Internal error: the result of '{context.Method}' could not be written.", null), flush);
+    }
+
+    private void AppendResult(BatchResponse batch, JsonRpcRequestContext context)
+    {
+        try
+        {
+            batch.Append(context, static (w, c) => new ResultMessage(c).Write(w));
+        }
+        catch (Exception ex)
+        {
+            LogResultUnwritable(ex, context.Method);
+            AppendError(batch, context.Id, JsonRpcErrorCodes.InternalError, $"Internal error: the result of '{context.Method}' could not be written.");
+        }
     }
 
     private void FinishAfter(ValueTask write, JsonRpcRequestContext context, RequestLane lane, bool onReadLoop)
@@ -283,8 +355,14 @@ public sealed partial class JsonRpcConnection
 
     private async Task FinishAfterAsync(ValueTask write, JsonRpcRequestContext context, RequestLane lane)
     {
-        await write.ConfigureAwait(false);
-        Finish(context, lane, startNext: true, onReadLoop: false);
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        finally
+        {
+            Finish(context, lane, startNext: true, onReadLoop: false);
+        }
     }
 
     private void Finish(JsonRpcRequestContext context, RequestLane lane, bool startNext, bool onReadLoop)
@@ -308,7 +386,7 @@ public sealed partial class JsonRpcConnection
 
         if (startNext && lane.Release() is { } next)
         {
-            MessagingMetrics.Queued(lane.Name, -1);
+            _metrics.Queued(lane.Name, -1);
             ThreadPool.UnsafeQueueUserWorkItem(next.WorkItem, preferLocal: false);
         }
 
@@ -348,16 +426,16 @@ public sealed partial class JsonRpcConnection
         WriteFromReadLoop(new ErrorMessage(id, code, message, null), code);
     }
 
-    private static void AppendError(BatchResponse batch, JsonRpcId id, int code, string message, string? data = null)
+    private void AppendError(BatchResponse batch, JsonRpcId id, int code, string message, string? data = null)
     {
-        MessagingMetrics.ErrorSent(code);
+        _metrics.ErrorSent(code);
         batch.Append(new ErrorMessage(id, code, message, data), static (w, m) => m.Write(w));
     }
 
     private void WriteFromReadLoop<T>(T message, int errorCode)
         where T : struct, IOutboundMessage
     {
-        MessagingMetrics.ErrorSent(errorCode);
+        _metrics.ErrorSent(errorCode);
         ValueTask write = _output.WriteAsync(message, flush: false);
         if (!write.IsCompletedSuccessfully)
         {
@@ -392,54 +470,6 @@ public sealed partial class JsonRpcConnection
             }
 
             _readLoopWrites.Clear();
-        }
-    }
-
-    private void CancelIncoming(ReadOnlySequence<byte> parameters, JsonTokenType kind)
-    {
-        if (kind != JsonTokenType.StartObject)
-        {
-            return;
-        }
-
-        var reader = new Utf8JsonReader(parameters);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            bool isRequestId = reader.ValueTextEquals(JsonRpcNames.RequestId.EncodedUtf8Bytes);
-            reader.Read();
-            if (isRequestId && JsonRpcId.TryRead(ref reader, out JsonRpcId id))
-            {
-                JsonRpcRequestContext? target;
-                lock (_inFlightGate)
-                {
-                    _inFlight.TryGetValue(id, out target);
-                }
-
-                if (target is not null)
-                {
-                    LogRequestCancelled(id.ToString());
-                    target.CancelByPeer();
-                }
-
-                return;
-            }
-
-            reader.Skip();
-        }
-    }
-
-    private void CancelAllInFlight()
-    {
-        JsonRpcRequestContext[] targets;
-        lock (_inFlightGate)
-        {
-            targets = [.. _inFlight.Values];
-        }
-
-        foreach (JsonRpcRequestContext target in targets)
-        {
-            target.Cancel();
         }
     }
 
