@@ -143,7 +143,8 @@ public sealed class ConnectionHardeningTests
 
         static async Task<string> BlockInContinuationAsync(JsonRpcConnection client)
         {
-            using JsonRpcResponse first = await client.SendRequestAsync("echo", Encoding.UTF8.GetBytes("[1]"), CancellationToken.None);
+            // No synchronization context: the continuation runs where the response completes it.
+            using JsonRpcResponse first = await client.SendRequestAsync("echo", Encoding.UTF8.GetBytes("[1]"), CancellationToken.None).ConfigureAwait(false);
 
             // Synchronous wait inside the continuation: only possible if the read loop is free to read the answer.
             using JsonRpcResponse second = client.SendRequestAsync("echo", Encoding.UTF8.GetBytes("[2]"), CancellationToken.None).AsTask().GetAwaiter().GetResult();
