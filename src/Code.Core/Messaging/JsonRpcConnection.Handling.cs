@@ -46,7 +46,7 @@ public sealed partial class JsonRpcConnection
                 RunHandler(context, lane, onReadLoop: true);
                 break;
             case LaneAdmission.Queued:
-                MessagingMetrics.Queued(lane.Name, 1);
+                _metrics.Queued(lane.Name, 1);
                 break;
             default:
                 if (lane.Policy == BackPressurePolicy.Wait)
@@ -91,7 +91,7 @@ public sealed partial class JsonRpcConnection
             if (admission == LaneAdmission.Queued)
             {
                 _blocked = null;
-                MessagingMetrics.Queued(lane.Name, 1);
+                _metrics.Queued(lane.Name, 1);
                 return;
             }
 
@@ -111,13 +111,13 @@ public sealed partial class JsonRpcConnection
     {
         if (context.CancelledByPeer)
         {
-            // Cancelled while it waited in the queue: it never runs and, as MCP asks, gets no response.
-            Finish(context, lane, startNext: true, onReadLoop);
+            // Cancelled while it waited in the queue: it never runs.
+            RespondCancelled(context, lane, onReadLoop);
             return;
         }
 
-        MessagingMetrics.Active(lane.Name, 1);
-        if (MessagingMetrics.RequestDuration.Enabled)
+        _metrics.Active(lane.Name, 1);
+        if (_metrics.RequestDuration.Enabled)
         {
             context.StartTimestamp = _timeProvider.GetTimestamp();
         }
@@ -167,126 +167,6 @@ public sealed partial class JsonRpcConnection
 
     internal void RunQueued(JsonRpcRequestContext context) => RunHandler(context, _lanes[(int)context.Route!.Lane], onReadLoop: false);
 
-    private void Complete(JsonRpcRequestContext context, RequestLane lane, Exception? error, bool onReadLoop)
-    {
-        MessagingMetrics.Active(lane.Name, -1);
-        if (context.StartTimestamp != 0 && MessagingMetrics.RequestDuration.Enabled)
-        {
-            MessagingMetrics.RequestDuration.Record(
-                _timeProvider.GetElapsedTime(context.StartTimestamp).TotalSeconds,
-                new KeyValuePair<string, object?>("method", context.Method),
-                new KeyValuePair<string, object?>("lane", lane.Name));
-        }
-
-        if (context.Activity is { } activity)
-        {
-            if (error is not null)
-            {
-                activity.SetStatus(ActivityStatusCode.Error, error.Message);
-            }
-
-            activity.Dispose();
-        }
-
-        if (context.IsNotification)
-        {
-            if (error is not null and not OperationCanceledException)
-            {
-                LogNotificationFailed(error, context.Method);
-            }
-
-            Finish(context, lane, startNext: true, onReadLoop);
-            return;
-        }
-
-        if (error is null)
-        {
-            if (context.HasResult)
-            {
-                context.FlushResult();
-                if (context.ResultDepth != 0 || context.ResultJson.IsEmpty)
-                {
-                    error = new JsonRpcException(JsonRpcErrorCodes.InternalError, $"Internal error: the handler of '{context.Method}' wrote an incomplete result.");
-                }
-            }
-
-            if (error is null)
-            {
-                if (context.Batch is { } batch)
-                {
-                    batch.Append(context, static (w, c) => new ResultMessage(c).Write(w));
-                    Finish(context, lane, startNext: true, onReadLoop);
-                }
-                else
-                {
-                    ValueTask write = _output.WriteAsync(new ResultMessage(context), flush: !onReadLoop);
-                    FinishAfter(write, context, lane, onReadLoop);
-                }
-
-                return;
-            }
-        }
-
-        if (error is OperationCanceledException && context.CancelledByPeer)
-        {
-            Finish(context, lane, startNext: true, onReadLoop);
-            return;
-        }
-
-        int code;
-        string message;
-        string? data = null;
-        switch (error)
-        {
-            case JsonRpcException rpc:
-                code = rpc.Code;
-                message = rpc.Message;
-                data = rpc.ErrorData;
-                break;
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
-                code = JsonRpcErrorCodes.ShuttingDown;
-                message = $"Request '{context.Method}' was cancelled because the connection is closing.";
-                break;
-            default:
-                LogHandlerFailed(error, context.Method);
-                code = JsonRpcErrorCodes.InternalError;
-                message = $"Internal error in '{context.Method}': {error.Message}";
-                break;
-        }
-
-        if (context.Batch is { } errorBatch)
-        {
-            AppendError(errorBatch, context.Id, code, message, data);
-            Finish(context, lane, startNext: true, onReadLoop);
-            return;
-        }
-
-        MessagingMetrics.ErrorSent(code);
-        ValueTask errorWrite = _output.WriteAsync(new ErrorMessage(context.Id, code, message, data), flush: !onReadLoop);
-        FinishAfter(errorWrite, context, lane, onReadLoop);
-    }
-
-    private void FinishAfter(ValueTask write, JsonRpcRequestContext context, RequestLane lane, bool onReadLoop)
-    {
-        if (write.IsCompletedSuccessfully)
-        {
-            Finish(context, lane, startNext: true, onReadLoop);
-            return;
-        }
-
-        Task pending = FinishAfterAsync(write, context, lane);
-        if (onReadLoop)
-        {
-            _readLoopWrites.Add(pending);
-        }
-    }
-
-    private async Task FinishAfterAsync(ValueTask write, JsonRpcRequestContext context, RequestLane lane)
-    {
-        await write.ConfigureAwait(false);
-        Finish(context, lane, startNext: true, onReadLoop: false);
-    }
-
     private void Finish(JsonRpcRequestContext context, RequestLane lane, bool startNext, bool onReadLoop)
     {
         if (context.IsRegistered)
@@ -308,7 +188,7 @@ public sealed partial class JsonRpcConnection
 
         if (startNext && lane.Release() is { } next)
         {
-            MessagingMetrics.Queued(lane.Name, -1);
+            _metrics.Queued(lane.Name, -1);
             ThreadPool.UnsafeQueueUserWorkItem(next.WorkItem, preferLocal: false);
         }
 
@@ -348,16 +228,16 @@ public sealed partial class JsonRpcConnection
         WriteFromReadLoop(new ErrorMessage(id, code, message, null), code);
     }
 
-    private static void AppendError(BatchResponse batch, JsonRpcId id, int code, string message, string? data = null)
+    private void AppendError(BatchResponse batch, JsonRpcId id, int code, string message, string? data = null)
     {
-        MessagingMetrics.ErrorSent(code);
+        _metrics.ErrorSent(code);
         batch.Append(new ErrorMessage(id, code, message, data), static (w, m) => m.Write(w));
     }
 
     private void WriteFromReadLoop<T>(T message, int errorCode)
         where T : struct, IOutboundMessage
     {
-        MessagingMetrics.ErrorSent(errorCode);
+        _metrics.ErrorSent(errorCode);
         ValueTask write = _output.WriteAsync(message, flush: false);
         if (!write.IsCompletedSuccessfully)
         {
@@ -392,54 +272,6 @@ public sealed partial class JsonRpcConnection
             }
 
             _readLoopWrites.Clear();
-        }
-    }
-
-    private void CancelIncoming(ReadOnlySequence<byte> parameters, JsonTokenType kind)
-    {
-        if (kind != JsonTokenType.StartObject)
-        {
-            return;
-        }
-
-        var reader = new Utf8JsonReader(parameters);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            bool isRequestId = reader.ValueTextEquals(JsonRpcNames.RequestId.EncodedUtf8Bytes);
-            reader.Read();
-            if (isRequestId && JsonRpcId.TryRead(ref reader, out JsonRpcId id))
-            {
-                JsonRpcRequestContext? target;
-                lock (_inFlightGate)
-                {
-                    _inFlight.TryGetValue(id, out target);
-                }
-
-                if (target is not null)
-                {
-                    LogRequestCancelled(id.ToString());
-                    target.CancelByPeer();
-                }
-
-                return;
-            }
-
-            reader.Skip();
-        }
-    }
-
-    private void CancelAllInFlight()
-    {
-        JsonRpcRequestContext[] targets;
-        lock (_inFlightGate)
-        {
-            targets = [.. _inFlight.Values];
-        }
-
-        foreach (JsonRpcRequestContext target in targets)
-        {
-            target.Cancel();
         }
     }
 

@@ -31,4 +31,10 @@ public sealed partial class JsonRpcConnection
 
     [LoggerMessage(8, LogLevel.Warning, "Shutdown timed out with {Count} requests still running; cancelling them.")]
     private partial void LogDrainTimedOut(int count);
+
+    [LoggerMessage(10, LogLevel.Error, "A message from the peer could not be processed; it was answered with an internal error.")]
+    private partial void LogFrameFailed(Exception exception);
+
+    [LoggerMessage(11, LogLevel.Error, "The result of '{Method}' could not be written; the request was answered with an internal error.")]
+    private partial void LogResultUnwritable(Exception exception, string method);
 }

@@ -31,6 +31,24 @@ public sealed partial class JsonRpcConnection
         return pending;
     }
 
+    /// <summary>Writes a request; a params serializer that throws fails the request with its exception (nothing was sent).</summary>
+    private ValueTask<JsonRpcResponse> SendRequest<T>(PendingRequest pending, T message)
+        where T : struct, IOutboundMessage
+    {
+        ValueTask write;
+        try
+        {
+            write = _output.WriteAsync(message, flush: !IsOnReadLoop);
+        }
+        catch (Exception ex)
+        {
+            FailPending(pending.Id, ex);
+            return pending.Task;
+        }
+
+        return EndRequest(pending, write);
+    }
+
     private ValueTask<JsonRpcResponse> EndRequest(PendingRequest pending, ValueTask write)
     {
         if (write.IsCompletedSuccessfully)
@@ -48,7 +66,15 @@ public sealed partial class JsonRpcConnection
 
     private async ValueTask<JsonRpcResponse> AwaitWriteThenResponseAsync(PendingRequest pending, ValueTask write)
     {
-        await write.ConfigureAwait(false);
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            FailPending(pending.Id, ex);
+        }
+
         if (_output.IsClosed)
         {
             FailPending(pending.Id, new IOException("The JSON-RPC connection is closed."));
@@ -64,7 +90,7 @@ public sealed partial class JsonRpcConnection
         CancellationToken token = pending.CancellationToken;
         if (FailPending(id, new OperationCanceledException(token)))
         {
-            _ = _output.WriteAsync(new CancelMessage(_options.CancellationMethod, id), flush: true).AsTask();
+            _ = _output.WriteAsync(new CancelMessage(_options.CancellationMethod, id, _options.AnswersCancelledRequests), flush: true).AsTask();
         }
     }
 
@@ -122,7 +148,8 @@ public sealed partial class JsonRpcConnection
             int length = (int)message.ResultLength;
             byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
             frame.Slice(message.ResultStart, length).CopyTo(buffer);
-            pending.TrySetResult(new JsonRpcResponse(message.Id, buffer, length));
+            ResponseBuffer holder = RentResponseBuffer();
+            pending.TrySetResult(new JsonRpcResponse(message.Id, holder, holder.Hold(buffer, length)));
             return;
         }
 
@@ -143,7 +170,7 @@ public sealed partial class JsonRpcConnection
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("code"u8))
+            if (JsonText.ValueTextEquals(ref reader, "code"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int c))
@@ -151,15 +178,15 @@ public sealed partial class JsonRpcConnection
                     code = c;
                 }
             }
-            else if (reader.ValueTextEquals("message"u8))
+            else if (JsonText.ValueTextEquals(ref reader, "message"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    text = reader.GetString()!;
+                    text = JsonText.TryGetString(ref reader, out string? decoded) ? decoded : "The peer returned an error whose message " + JsonText.Undecodable + ".";
                 }
             }
-            else if (reader.ValueTextEquals("data"u8))
+            else if (JsonText.ValueTextEquals(ref reader, "data"u8))
             {
                 reader.Read();
                 long start = reader.TokenStartIndex;
@@ -176,6 +203,30 @@ public sealed partial class JsonRpcConnection
         }
 
         return new JsonRpcException(code, text, data);
+    }
+
+    private ResponseBuffer RentResponseBuffer()
+    {
+        lock (_pendingGate)
+        {
+            if (_responseBufferPool.TryPop(out ResponseBuffer? pooled))
+            {
+                return pooled;
+            }
+        }
+
+        return new ResponseBuffer(_returnResponseBuffer);
+    }
+
+    private void ReturnResponseBuffer(ResponseBuffer buffer)
+    {
+        lock (_pendingGate)
+        {
+            if (_responseBufferPool.Count < MaxPooledContexts)
+            {
+                _responseBufferPool.Push(buffer);
+            }
+        }
     }
 
     private void ReturnPending(PendingRequest pending)

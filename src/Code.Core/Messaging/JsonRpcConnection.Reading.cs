@@ -64,7 +64,7 @@ public sealed partial class JsonRpcConnection
             switch (status)
             {
                 case FrameStatus.Message:
-                    ProcessFrame(frame);
+                    ProcessFrameGuarded(frame);
                     break;
                 case FrameStatus.Oversize:
                     RefuseOversize(frame);
@@ -91,7 +91,7 @@ public sealed partial class JsonRpcConnection
             }
             else if (!IsBlank(rest))
             {
-                ProcessFrame(rest);
+                ProcessFrameGuarded(rest);
             }
         }
 
@@ -107,6 +107,24 @@ public sealed partial class JsonRpcConnection
             : $"Message too large: it exceeds the limit of {_options.MaxMessageSize} bytes (memory.max_message_size); it was skipped.";
         LogOversize(_options.MaxMessageSize);
         WriteFromReadLoop(new ErrorMessage(id, JsonRpcErrorCodes.MessageTooLarge, message, null), JsonRpcErrorCodes.MessageTooLarge);
+    }
+
+    /// <summary>
+    /// Processes one frame; whatever a peer's bytes make go wrong, the peer gets an error and the connection reads on.
+    /// Undecodable text, malformed JSON and invalid messages are answered precisely by <see cref="ProcessFrame"/>; this
+    /// catches what nothing else foresaw, so that no message can end the read loop.
+    /// </summary>
+    private void ProcessFrameGuarded(in ReadOnlySequence<byte> frame)
+    {
+        try
+        {
+            ProcessFrame(frame);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogFrameFailed(ex);
+            WriteFromReadLoop(new ErrorMessage(JsonRpcId.Null, JsonRpcErrorCodes.InternalError, "Internal error: the message could not be processed.", null), JsonRpcErrorCodes.InternalError);
+        }
     }
 
     private void ProcessFrame(in ReadOnlySequence<byte> frame)
@@ -159,23 +177,32 @@ public sealed partial class JsonRpcConnection
 
         var batch = new BatchResponse();
         int members = 0;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        try
         {
-            if (++members > _options.MaxBatchSize)
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
-                AppendError(batch, JsonRpcId.Null, JsonRpcErrorCodes.InvalidRequest, $"Invalid Request: a batch may hold at most {_options.MaxBatchSize} messages; the rest were ignored.");
-                break;
-            }
+                if (++members > _options.MaxBatchSize)
+                {
+                    AppendError(batch, JsonRpcId.Null, JsonRpcErrorCodes.InvalidRequest, $"Invalid Request: a batch may hold at most {_options.MaxBatchSize} messages; the rest were ignored.");
+                    break;
+                }
 
-            if (reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                AppendError(batch, JsonRpcId.Null, JsonRpcErrorCodes.InvalidRequest, MessageProblemText.Describe(MessageProblem.NotAnObject));
-                continue;
-            }
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                    AppendError(batch, JsonRpcId.Null, JsonRpcErrorCodes.InvalidRequest, MessageProblemText.Describe(MessageProblem.NotAnObject));
+                    continue;
+                }
 
-            JsonRpcMessageParser.ParseObject(ref reader, _router, _cancellationMethod, out ParsedMessage message);
-            Dispatch(ref message, frame, batch);
+                JsonRpcMessageParser.ParseObject(ref reader, _router, _cancellationMethod, out ParsedMessage message);
+                Dispatch(ref message, frame, batch);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Members already dispatched still answer: the batch is closed with an error for the rest.
+            LogFrameFailed(ex);
+            AppendError(batch, JsonRpcId.Null, JsonRpcErrorCodes.InternalError, "Internal error: the rest of the batch could not be processed.");
         }
 
         if (members == 0)
@@ -202,14 +229,14 @@ public sealed partial class JsonRpcConnection
 
         if (message.IsResponse)
         {
-            MessagingMetrics.MessageReceived("response");
+            _metrics.MessageReceived("response");
             CompleteOutgoing(ref message, frame);
             return;
         }
 
         if (!message.HasId)
         {
-            MessagingMetrics.MessageReceived("notification");
+            _metrics.MessageReceived("notification");
             if (message.IsCancellation)
             {
                 CancelIncoming(frame.Slice(message.ParamsStart, message.ParamsLength), message.ParamsKind);
@@ -222,7 +249,7 @@ public sealed partial class JsonRpcConnection
             return;
         }
 
-        MessagingMetrics.MessageReceived("request");
+        _metrics.MessageReceived("request");
         if (message.Route is not { } route)
         {
             string name = message.IsCancellation ? _options.CancellationMethod : message.UnknownMethod ?? string.Empty;

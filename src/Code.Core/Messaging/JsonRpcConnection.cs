@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.IO.Pipelines;
 using System.Text.Json.Serialization.Metadata;
+using Code.Core.Messaging.Diagnostics;
 using Code.Core.Messaging.Framing;
 using Code.Core.Messaging.JsonRpc;
 using Code.Core.Messaging.Routing;
@@ -18,7 +20,7 @@ namespace Code.Core.Messaging;
 /// Malformed, invalid and oversize messages are answered with a JSON-RPC error and the connection lives on; a
 /// handler's exception becomes an internal-error response. <see cref="ShutdownAsync"/> stops reading and drains the
 /// requests already accepted. Continuations of <see cref="SendRequestAsync(string, ReadOnlyMemory{byte}, CancellationToken)"/>
-/// may run on the connection's read loop: do not block in them.
+/// run on the thread pool, never on the read loop, so a caller that blocks in one does not stop the connection.
 /// </remarks>
 public sealed partial class JsonRpcConnection : IAsyncDisposable
 {
@@ -30,6 +32,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     private readonly MessagingOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly MessagingMetrics _metrics;
     private readonly OutboundWriter _output;
     private readonly FrameReader _frames;
     private readonly byte[] _cancellationMethod;
@@ -45,6 +48,8 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     private readonly Dictionary<long, PendingRequest> _pending = [];
     private readonly Stack<PendingRequest> _pendingPool = new();
     private readonly Action<PendingRequest> _returnPending;
+    private readonly Stack<ResponseBuffer> _responseBufferPool = new();
+    private readonly Action<ResponseBuffer> _returnResponseBuffer;
     private readonly Action<object?> _onOutgoingCancelled;
     private readonly List<Task> _readLoopWrites = [];
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,7 +69,8 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     /// <param name="options">Framing, limits and lanes; <see langword="null"/> for the defaults.</param>
     /// <param name="timeProvider">The clock for shutdown timeouts and latency; <see langword="null"/> for the system clock.</param>
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>
-    public JsonRpcConnection(IDuplexPipe transport, JsonRpcRouter router, MessagingOptions? options = null, TimeProvider? timeProvider = null, ILogger<JsonRpcConnection>? logger = null)
+    /// <param name="meterFactory">Creates the <c>Code.Core</c> meter the connection's metrics are recorded on; <see langword="null"/> for the process-wide meter.</param>
+    public JsonRpcConnection(IDuplexPipe transport, JsonRpcRouter router, MessagingOptions? options = null, TimeProvider? timeProvider = null, ILogger<JsonRpcConnection>? logger = null, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(router);
@@ -74,6 +80,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
         _router = router;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _metrics = MessagingMetrics.For(meterFactory);
         _output = new OutboundWriter(transport.Output, _options.Framing);
         _frames = new FrameReader(_options.Framing, _options.MaxMessageSize);
         _cancellationMethod = System.Text.Encoding.UTF8.GetBytes(_options.CancellationMethod);
@@ -84,6 +91,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
             new RequestLane(MessageLane.Background, _options.Background),
         ];
         _returnPending = ReturnPending;
+        _returnResponseBuffer = ReturnResponseBuffer;
         _onOutgoingCancelled = OnOutgoingCancelled;
     }
 
@@ -92,6 +100,9 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
 
     /// <summary>Gets the connection's options.</summary>
     public MessagingOptions Options => _options;
+
+    /// <summary>Gets the connection's logger, for the protocol layers built on it.</summary>
+    internal ILogger Logger => _logger;
 
     /// <summary>Gets a task that completes when the connection has stopped reading and drained its requests.</summary>
     public Task Completion => _run ?? Task.CompletedTask;
@@ -162,8 +173,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
         }
 
         PendingRequest pending = BeginRequest(cancellationToken);
-        ValueTask write = _output.WriteAsync(new RawCallMessage(pending.Id, method, parameters), flush: !IsOnReadLoop);
-        return EndRequest(pending, write);
+        return SendRequest(pending, new RawCallMessage(pending.Id, method, parameters));
     }
 
     /// <summary>Sends a request whose params are serialized straight into the transport, and waits for the response.</summary>
@@ -174,13 +184,13 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait and sends the peer a cancellation notification.</param>
     /// <returns>The response; dispose it after reading.</returns>
     /// <exception cref="JsonRpcException">The peer answered with an error.</exception>
+    /// <remarks>When the serializer throws, nothing is sent and the returned task fails with its exception.</remarks>
     public ValueTask<JsonRpcResponse> SendRequestAsync<TParams>(string method, TParams parameters, JsonTypeInfo<TParams> typeInfo, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(typeInfo);
         PendingRequest pending = BeginRequest(cancellationToken);
-        ValueTask write = _output.WriteAsync(new TypedCallMessage<TParams>(pending.Id, method, parameters, typeInfo), flush: !IsOnReadLoop);
-        return EndRequest(pending, write);
+        return SendRequest(pending, new TypedCallMessage<TParams>(pending.Id, method, parameters, typeInfo));
     }
 
     /// <summary>Sends a notification whose params are JSON text.</summary>
@@ -205,6 +215,7 @@ public sealed partial class JsonRpcConnection : IAsyncDisposable
     /// <param name="parameters">The params.</param>
     /// <param name="typeInfo">The params' JSON contract.</param>
     /// <returns>A task that completes when the notification is written.</returns>
+    /// <remarks>When the serializer throws, nothing is sent and the exception reaches the caller.</remarks>
     public ValueTask SendNotificationAsync<TParams>(string method, TParams parameters, JsonTypeInfo<TParams> typeInfo)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);

@@ -7,7 +7,11 @@ public sealed class LaneOptions
     /// <value>The default value depends on the lane: see <see cref="MessagingOptions"/>.</value>
     public int MaxConcurrency { get; set; } = 1;
 
-    /// <summary>Gets or sets the total size, in bytes, of the requests the lane's queue holds before back-pressure applies.</summary>
+    /// <summary>
+    /// Gets or sets the total size, in bytes, of the requests the lane's queue holds before back-pressure applies: beyond
+    /// it a <see cref="BackPressurePolicy.Reject"/> lane refuses requests, and a <see cref="BackPressurePolicy.Wait"/> lane
+    /// keeps up to the same size again waiting while the connection reads on, then stops reading.
+    /// </summary>
     /// <value>The default value is 1048576 (1 MiB), the default of <c>core.message_buffer_size</c>.</value>
     public int QueueCapacityBytes { get; set; } = MessagingDefaults.LaneCapacityBytes;
 

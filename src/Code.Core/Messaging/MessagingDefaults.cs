@@ -15,5 +15,6 @@ internal static class MessagingDefaults
     /// <summary>Frames up to this size that straddle two buffer segments are copied to be parsed as one span.</summary>
     public const int FrameScratchSize = 4096;
     public const string CancellationMethod = "notifications/cancelled";
+    public const string LspCancellationMethod = "$/cancelRequest";
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(30);
 }

@@ -32,13 +32,29 @@ public sealed class MessagingOptions
     /// <value>By default 8 concurrent requests, a 1 MiB queue and <see cref="BackPressurePolicy.Reject"/>.</value>
     public LaneOptions Background { get; init; } = new() { MaxConcurrency = MessagingDefaults.BackgroundConcurrency, Policy = BackPressurePolicy.Reject };
 
-    /// <summary>Gets or sets the notification method that cancels an in-flight request; its params carry <c>requestId</c>.</summary>
+    /// <summary>
+    /// Gets or sets the notification method that cancels an in-flight request; its params name the request by
+    /// <c>requestId</c> (MCP) or <c>id</c> (LSP). With <c>notifications/cancelled</c> a cancelled request gets no response,
+    /// as MCP asks; with <c>$/cancelRequest</c> it is answered with -32800 request cancelled, as LSP asks, and the
+    /// cancellations this side sends carry <c>id</c> instead of <c>requestId</c>.
+    /// </summary>
     /// <value>The default value is <c>notifications/cancelled</c>, as in MCP.</value>
     public string CancellationMethod { get; set; } = MessagingDefaults.CancellationMethod;
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the message of a handler's exception is sent to the peer in the
+    /// -32603 internal error (and a tool's exception in its error result). Off, the peer gets a generic message and the
+    /// exception is only logged: exception texts may hold paths, names or secrets.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool IncludeExceptionDetails { get; set; }
 
     /// <summary>Gets or sets how long a graceful shutdown waits for in-flight requests before cancelling them.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan ShutdownTimeout { get; set; } = MessagingDefaults.ShutdownTimeout;
+
+    /// <summary>Gets a value indicating whether a request the peer cancelled is answered with -32800 (LSP's <c>$/cancelRequest</c>).</summary>
+    internal bool AnswersCancelledRequests => string.Equals(CancellationMethod, MessagingDefaults.LspCancellationMethod, StringComparison.Ordinal);
 
     /// <summary>Gets the options of the given lane.</summary>
     /// <param name="lane">The lane.</param>

@@ -22,12 +22,16 @@ public sealed class InMemoryStateStore : IStateStore, IDisposable, ILeaseRecordS
     private long _revision;
     private bool _disposed;
 
+    private StateStoreMetrics StateStoreMetrics { get; } = StateStoreMetrics.Shared;
+
     /// <summary>Initializes a new, empty instance of the <see cref="InMemoryStateStore"/> class.</summary>
     /// <param name="timeProvider">The clock of lease expiry; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="limits">The key and value size limits (<c>memory.max_key_size</c>, <c>memory.max_value_size</c>); the defaults when <see langword="null"/>.</param>
-    public InMemoryStateStore(TimeProvider? timeProvider = null, MemoryOptions? limits = null)
+    /// <param name="meterFactory">Creates the <c>Code.Core</c> meter of the store's metrics; the process-wide meter when <see langword="null"/>.</param>
+    public InMemoryStateStore(TimeProvider? timeProvider = null, MemoryOptions? limits = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
         : this(timeProvider ?? TimeProvider.System, StateLimits.From(limits), DefaultHistoryCapacity)
     {
+        StateStoreMetrics = StateStoreMetrics.For(meterFactory);
     }
 
     internal InMemoryStateStore(TimeProvider timeProvider, StateLimits limits, int historyCapacity)

@@ -2,6 +2,7 @@ using Code.Core.Configuration;
 using Code.Core.Persistence;
 using Code.Core.State.Faster;
 using Code.Core.State.Redis;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -18,16 +19,18 @@ internal static class StateStoreFactory
     {
         var options = services.GetRequiredService<IOptions<CodeOptions>>().Value;
         var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var meterFactory = services.GetService<IMeterFactory>();
         return options.Persistence.Store switch
         {
-            StateStoreNames.Memory => new InMemoryStateStore(timeProvider, options.Memory),
-            StateStoreNames.Faster => FasterStateStore.OpenAsync(FasterSettings(options, timeProvider, services)).GetAwaiter().GetResult(),
+            StateStoreNames.Memory => new InMemoryStateStore(timeProvider, options.Memory, meterFactory),
+            StateStoreNames.Faster => FasterStateStore.OpenAsync(FasterSettings(options, timeProvider, services) with { MeterFactory = meterFactory }).GetAwaiter().GetResult(),
             StateStoreNames.Redis => RedisStateStore.ConnectAsync(
                 options.Persistence.RedisConfiguration,
                 RedisKeyPrefix,
                 StateLimits.From(options.Memory),
                 Codec(options, services.GetService<StateEncryptionKey>()),
-                timeProvider).GetAwaiter().GetResult(),
+                timeProvider,
+                meterFactory: meterFactory).GetAwaiter().GetResult(),
             _ => throw new InvalidOperationException(
                 $"persistence.store must be one of {string.Join(", ", StateStoreNames.All)}; got '{options.Persistence.Store}'."),
         };

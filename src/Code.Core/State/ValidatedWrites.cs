@@ -10,6 +10,9 @@ internal interface IConditionalWriteStore
     /// <summary>Gets the store's name in metrics (<c>faster</c>, <c>redis</c>).</summary>
     string StoreKind { get; }
 
+    /// <summary>Gets the store's instruments.</summary>
+    StateStoreMetrics StateStoreMetrics { get; }
+
     /// <summary>Gets the key and value limits the store enforces.</summary>
     StateLimits Limits { get; }
 
@@ -26,11 +29,11 @@ internal static class ValidatedWrites
     public static async ValueTask<long> PutAsync<TStore>(TStore store, string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
         where TStore : IConditionalWriteStore
     {
-        var start = StateStoreMetrics.Start();
+        var start = store.StateStoreMetrics.Start();
         store.Limits.ValidateKey(key);
         store.Limits.ValidateValue(key, value);
         var result = await store.WriteAsync(key, StateVersion.Any, value, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(store.StoreKind, "put", "ok", start);
+        store.StateStoreMetrics.Operation(store.StoreKind, "put", "ok", start);
         return result.Version;
     }
 
@@ -38,23 +41,23 @@ internal static class ValidatedWrites
         TStore store, string key, long expectedVersion, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
         where TStore : IConditionalWriteStore
     {
-        var start = StateStoreMetrics.Start();
+        var start = store.StateStoreMetrics.Start();
         store.Limits.ValidateKey(key);
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: false);
         store.Limits.ValidateValue(key, value);
         var result = await store.WriteAsync(key, expectedVersion, value, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(store.StoreKind, "cas", result.Succeeded ? "ok" : "conflict", start);
+        store.StateStoreMetrics.Operation(store.StoreKind, "cas", result.Succeeded ? "ok" : "conflict", start);
         return result;
     }
 
     public static async ValueTask<StateWriteResult> DeleteAsync<TStore>(TStore store, string key, long expectedVersion, CancellationToken cancellationToken)
         where TStore : IConditionalWriteStore
     {
-        var start = StateStoreMetrics.Start();
+        var start = store.StateStoreMetrics.Start();
         store.Limits.ValidateKey(key);
         StateLimits.ValidateExpectedVersion(expectedVersion, allowAny: true);
         var result = await store.WriteAsync(key, expectedVersion, null, cancellationToken).ConfigureAwait(false);
-        StateStoreMetrics.Operation(store.StoreKind, "delete", result.Succeeded ? "ok" : "conflict", start);
+        store.StateStoreMetrics.Operation(store.StoreKind, "delete", result.Succeeded ? "ok" : "conflict", start);
         return result;
     }
 }

@@ -9,8 +9,10 @@ namespace Code.Core.Tests.Messaging;
 
 /// <summary>
 /// Seeded fuzzing of the whole engine: well-formed requests, notifications and batches interleaved with random and
-/// mutated frames, written in randomly sized chunks. Every well-formed request must get exactly one response, every
-/// byte written back must be valid JSON-RPC, and the connection must still answer at the end.
+/// mutated frames, strings the reader accepts but cannot decode (unpaired surrogate escapes in ids, methods, member
+/// names and cancellations; invalid UTF-8 bytes anywhere), written in randomly sized chunks. Every well-formed request
+/// must get exactly one response, every byte written back must be valid JSON-RPC, and the connection must still answer
+/// at the end.
 /// </summary>
 public sealed class JsonRpcFuzzTests
 {
@@ -25,6 +27,22 @@ public sealed class JsonRpcFuzzTests
         """{"jsonrpc":"2.0","id":ID,"method":"no/such/method","params":[]}""",
         """{"id":ID,"jsonrpc":"2.0","params":["a",{"b":[[[]]]}],"method":"echo"}""",
         """{"jsonrpc":"2.0","id":ID,"method":"tools/call","params":{"name":"echo","arguments":{"x":1},"_meta":{"progressToken":7}}}""",
+    ];
+
+    private static readonly byte[][] InvalidUtf8 = [[0x80], [0xC0, 0xAF], [0xFF], [0xED, 0xA0, 0x80]];
+
+    /// <summary>Well-formed JSON whose strings cannot be decoded; the id is replaced by a mutated-frame id.</summary>
+    private static readonly string[] Undecodable =
+    [
+        """{"jsonrpc":"2.0","id":"\ud800","method":"ping"}""",
+        """{"jsonrpc":"2.0","id":ID,"method":"\udc00echo"}""",
+        """{"jsonrpc":"2.0","id":ID,"m\ud800":"echo","method":"add","params":{"a":1,"b":2}}""",
+        """{"jsonrpc":"\udfff","id":ID,"method":"ping"}""",
+        """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"\ud800"}}""",
+        """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"request\ud800Id":1}}""",
+        """[{"jsonrpc":"2.0","id":ID,"method":"\ud800"},{"jsonrpc":"2.0","id":"\udc00","method":"ping"}]""",
+        """{"jsonrpc":"2.0","id":ID,"result":1}""",
+        """{"jsonrpc":"2.0","id":ID,"error":{"code":1,"message":"\ud800"}}""",
     ];
 
     [Theory]
@@ -65,9 +83,14 @@ public sealed class JsonRpcFuzzTests
                 expected.Add(b);
                 frame = $$"""[{{Templates[0].Replace("ID", a, StringComparison.Ordinal)}},{"jsonrpc":"2.0","method":"note"},{{Templates[1].Replace("ID", b, StringComparison.Ordinal)}}]""";
             }
-            else if (kind < 55)
+            else if (kind < 52)
             {
                 frame = RandomBytes(random);
+                mutated++;
+            }
+            else if (kind < 60)
+            {
+                frame = Undecodable[random.Next(Undecodable.Length)].Replace("ID", $"\"m-{n}\"", StringComparison.Ordinal);
                 mutated++;
             }
             else
@@ -76,7 +99,17 @@ public sealed class JsonRpcFuzzTests
                 mutated++;
             }
 
-            Encoding.UTF8.GetBytes(frame.Replace('\n', ' ') + "\n", chunk);
+            byte[] bytes = Encoding.UTF8.GetBytes(frame.Replace('\n', ' '));
+            if (kind >= 45 && random.Next(4) == 0)
+            {
+                // Invalid UTF-8 (a stray continuation byte, an overlong form, 0xFF, an encoded surrogate) anywhere in a hostile frame.
+                int at = random.Next(bytes.Length + 1);
+                byte[] bad = InvalidUtf8[random.Next(InvalidUtf8.Length)];
+                bytes = [.. bytes.AsSpan(0, at), .. bad, .. bytes.AsSpan(at)];
+            }
+
+            chunk.Write(bytes);
+            chunk.Write("\n"u8);
             if (chunk.WrittenCount > random.Next(256, 1 << 16))
             {
                 await WriteInPiecesAsync(random, client.Output, chunk.WrittenMemory);

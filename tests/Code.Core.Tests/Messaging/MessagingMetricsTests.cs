@@ -1,34 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Code.Core.Messaging;
 using Code.Core.Messaging.JsonRpc;
 using Code.Core.Messaging.Routing;
+using Code.Testing;
 
 namespace Code.Core.Tests.Messaging;
 
-[CollectionDefinition(nameof(MessagingMetricsTests), DisableParallelization = true)]
-public sealed class MessagingMetricsSerialGroup;
-
-/// <summary>The "Code.Core" messaging instruments and activities; run alone so no other test's traffic is counted.</summary>
-[Collection(nameof(MessagingMetricsTests))]
+/// <summary>
+/// The "Code.Core" messaging instruments and activities. Each test builds its connection with a meter factory of its own
+/// and observes only that factory's meter, so tests running in parallel do not count each other's traffic.
+/// </summary>
 public sealed class MessagingMetricsTests
 {
     [Fact]
     public async Task Latency_throughput_errors_and_queue_depth_are_recorded()
     {
-        var recorded = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == "Code.Core" && instrument.Name.StartsWith("code.core.messaging.", StringComparison.Ordinal))
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<double>((i, v, tags, _) => recorded.Enqueue((i.Name, v, ToDictionary(tags))));
-        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => recorded.Enqueue((i.Name, v, ToDictionary(tags))));
-        listener.Start();
+        using var meterFactory = new TestMeterFactory();
+        using var recorder = new MetricRecorder(meterFactory, "code.core.messaging.");
 
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var router = TestRoutes.Create().Map("metered/work", async context =>
@@ -36,14 +25,14 @@ public sealed class MessagingMetricsTests
             await gate.Task;
             context.SetRawResult("1"u8);
         });
-        await using var peer = RawPeer.Start(router, new MessagingOptions { Normal = { MaxConcurrency = 1 } });
+        await using var peer = RawPeer.Start(router, new MessagingOptions { Normal = { MaxConcurrency = 1 } }, meterFactory: meterFactory);
         await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":1,"method":"metered/work"}""");
         await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":2,"method":"metered/work"}""");
         await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":3,"method":"metered/work"}""");
         await peer.SendMessageAsync("""{"jsonrpc":"2.0","method":"note"}""");
         await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":4,"method":"no/such"}""");
         Assert.Equal(4, (await peer.ReadAsync()).GetProperty("id").GetInt32());
-        Assert.Equal(3, Sum(recorded, "code.core.messaging.queue.depth", "lane", "normal")); // two requests and the notification wait behind request 1
+        Assert.Equal(3, Sum(recorder, "code.core.messaging.queue.depth", "lane", "normal")); // two requests and the notification wait behind request 1
 
         gate.SetResult();
         for (int i = 0; i < 3; i++)
@@ -52,12 +41,37 @@ public sealed class MessagingMetricsTests
         }
 
         // The response is written before the request's measurements close; wait for the last one.
-        SpinWait.SpinUntil(() => recorded.Count(r => r.Instrument == "code.core.messaging.request.duration" && Equals(r.Tags["method"], "metered/work")) == 3, TimeSpan.FromSeconds(10));
-        Assert.Equal(3, recorded.Count(r => r.Instrument == "code.core.messaging.request.duration" && Equals(r.Tags["method"], "metered/work") && Equals(r.Tags["lane"], "normal") && r.Value >= 0));
-        Assert.Equal(0, Sum(recorded, "code.core.messaging.queue.depth", "lane", "normal"));
-        Assert.Equal(4, Sum(recorded, "code.core.messaging.messages", "kind", "request"));
-        Assert.Equal(1, Sum(recorded, "code.core.messaging.messages", "kind", "notification"));
-        Assert.Equal(1, Sum(recorded, "code.core.messaging.errors", "code", JsonRpcErrorCodes.MethodNotFound));
+        SpinWait.SpinUntil(() => recorder.Measurements.Count(r => r.Instrument == "code.core.messaging.request.duration" && Equals(r.Tags["method"], "metered/work")) == 3, TimeSpan.FromSeconds(10));
+        Assert.Equal(3, recorder.Measurements.Count(r => r.Instrument == "code.core.messaging.request.duration" && Equals(r.Tags["method"], "metered/work") && Equals(r.Tags["lane"], "normal") && r.Value >= 0));
+        Assert.Equal(0, Sum(recorder, "code.core.messaging.queue.depth", "lane", "normal"));
+        Assert.Equal(4, Sum(recorder, "code.core.messaging.messages", "kind", "request"));
+        Assert.Equal(1, Sum(recorder, "code.core.messaging.messages", "kind", "notification"));
+        Assert.Equal(1, Sum(recorder, "code.core.messaging.errors", "code", JsonRpcErrorCodes.MethodNotFound));
+    }
+
+    [Fact]
+    public async Task Connections_built_with_another_factory_or_none_are_not_observed()
+    {
+        using var mine = new TestMeterFactory();
+        using var other = new TestMeterFactory();
+        using var recorder = new MetricRecorder(mine, "code.core.messaging.");
+        await using (var elsewhere = RawPeer.Start(TestRoutes.Create(), meterFactory: other))
+        {
+            await elsewhere.SendMessageAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+            await elsewhere.ReadAsync();
+        }
+
+        await using (var shared = RawPeer.Start(TestRoutes.Create()))
+        {
+            await shared.SendMessageAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+            await shared.ReadAsync();
+        }
+
+        Assert.Empty(recorder.Measurements);
+        await using var observed = RawPeer.Start(TestRoutes.Create(), meterFactory: mine);
+        await observed.SendMessageAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+        await observed.ReadAsync();
+        Assert.Equal(1, Sum(recorder, "code.core.messaging.messages", "kind", "request"));
     }
 
     [Fact]
@@ -73,17 +87,17 @@ public sealed class MessagingMetricsTests
         {
             ActivitySource.AddActivityListener(listener);
             await using var peer = RawPeer.Start(TestRoutes.Create());
-            await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":"a1","method":"add","params":{"a":1,"b":2}}""");
+            await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":"metrics-a1","method":"add","params":{"a":1,"b":2}}""");
             await peer.ReadAsync();
-            await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":"a2","method":"throw"}""");
+            await peer.SendMessageAsync("""{"jsonrpc":"2.0","id":"metrics-a2","method":"throw"}""");
             await peer.ReadAsync();
         }
 
-        Activity ok = Assert.Single(activities, a => Equals(a.GetTagItem("rpc.jsonrpc.request_id"), "\"a1\""));
+        Activity ok = Assert.Single(activities, a => Equals(a.GetTagItem("rpc.jsonrpc.request_id"), "\"metrics-a1\""));
         Assert.Equal("add", ok.DisplayName);
         Assert.Equal("add", ok.GetTagItem("rpc.method"));
         Assert.Equal(ActivityKind.Server, ok.Kind);
-        Activity failed = Assert.Single(activities, a => Equals(a.GetTagItem("rpc.jsonrpc.request_id"), "\"a2\""));
+        Activity failed = Assert.Single(activities, a => Equals(a.GetTagItem("rpc.jsonrpc.request_id"), "\"metrics-a2\""));
         Assert.Equal(ActivityStatusCode.Error, failed.Status);
 
         int before = activities.Count;
@@ -93,17 +107,6 @@ public sealed class MessagingMetricsTests
         Assert.Equal(before, activities.Count);
     }
 
-    private static double Sum(IEnumerable<(string Instrument, double Value, Dictionary<string, object?> Tags)> recorded, string instrument, string tag, object value)
-        => recorded.Where(r => r.Instrument == instrument && Equals(r.Tags.GetValueOrDefault(tag), value)).Sum(r => r.Value);
-
-    private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var result = new Dictionary<string, object?>();
-        foreach (KeyValuePair<string, object?> tag in tags)
-        {
-            result[tag.Key] = tag.Value;
-        }
-
-        return result;
-    }
+    private static double Sum(MetricRecorder recorder, string instrument, string tag, object value)
+        => recorder.Measurements.Where(r => r.Instrument == instrument && Equals(r.Tags.GetValueOrDefault(tag), value)).Sum(r => r.Value);
 }

@@ -27,12 +27,19 @@ internal sealed class RawPeer : IAsyncDisposable
 
     public JsonRpcConnection Connection { get; }
 
-    public static RawPeer Start(JsonRpcRouter router, MessagingOptions? options = null, TimeProvider? timeProvider = null)
+    public static RawPeer Start(JsonRpcRouter router, MessagingOptions? options = null, TimeProvider? timeProvider = null, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         var (client, server) = MessageTransports.CreatePipePair();
-        var connection = new JsonRpcConnection(server, router, options, timeProvider);
+        var connection = new JsonRpcConnection(server, router, options, timeProvider, meterFactory: meterFactory);
         connection.Start();
         return new RawPeer(client, connection, options?.Framing ?? MessageFraming.NewlineDelimited);
+    }
+
+    /// <summary>Wraps a connection the test created itself (its far end is <paramref name="pipe"/>) and starts it.</summary>
+    public static RawPeer Attach(IDuplexPipe pipe, JsonRpcConnection connection, MessageFraming framing = MessageFraming.NewlineDelimited)
+    {
+        connection.Start();
+        return new RawPeer(pipe, connection, framing);
     }
 
     public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));

@@ -1,30 +1,46 @@
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Code.Core.Diagnostics;
 
 namespace Code.Core.Messaging.Diagnostics;
 
 /// <summary>
-/// The messaging instruments on the <c>Code.Core</c> meter (names documented in docs/messaging.md).
+/// The messaging instruments on a <c>Code.Core</c> meter (names documented in docs/messaging.md), created once per meter.
 /// Every recording checks <see cref="Instrument.Enabled"/> first, so an unobserved meter costs a field read.
 /// </summary>
-internal static class MessagingMetrics
+internal sealed class MessagingMetrics
 {
-    public static readonly Histogram<double> RequestDuration = CodeCoreDiagnostics.Meter.CreateHistogram<double>(
-        "code.core.messaging.request.duration", "s", "Time from dispatching a request to writing its response.");
+    private static readonly ConditionalWeakTable<Meter, MessagingMetrics> PerMeter = [];
 
-    public static readonly Counter<long> Messages = CodeCoreDiagnostics.Meter.CreateCounter<long>(
-        "code.core.messaging.messages", "{message}", "JSON-RPC messages received, by kind (request, notification, response).");
+    private MessagingMetrics(Meter meter)
+    {
+        RequestDuration = meter.CreateHistogram<double>(
+            "code.core.messaging.request.duration", "s", "Time from dispatching a request to writing its response.");
+        Messages = meter.CreateCounter<long>(
+            "code.core.messaging.messages", "{message}", "JSON-RPC messages received, by kind (request, notification, response).");
+        QueueDepth = meter.CreateUpDownCounter<long>(
+            "code.core.messaging.queue.depth", "{request}", "Requests waiting in a lane's queue, by lane.");
+        ActiveRequests = meter.CreateUpDownCounter<long>(
+            "code.core.messaging.requests.active", "{request}", "Requests whose handler is running, by lane.");
+        Errors = meter.CreateCounter<long>(
+            "code.core.messaging.errors", "{error}", "JSON-RPC error responses sent, by error code.");
+    }
 
-    public static readonly UpDownCounter<long> QueueDepth = CodeCoreDiagnostics.Meter.CreateUpDownCounter<long>(
-        "code.core.messaging.queue.depth", "{request}", "Requests waiting in a lane's queue, by lane.");
+    public Histogram<double> RequestDuration { get; }
 
-    public static readonly UpDownCounter<long> ActiveRequests = CodeCoreDiagnostics.Meter.CreateUpDownCounter<long>(
-        "code.core.messaging.requests.active", "{request}", "Requests whose handler is running, by lane.");
+    public Counter<long> Messages { get; }
 
-    public static readonly Counter<long> Errors = CodeCoreDiagnostics.Meter.CreateCounter<long>(
-        "code.core.messaging.errors", "{error}", "JSON-RPC error responses sent, by error code.");
+    public UpDownCounter<long> QueueDepth { get; }
 
-    public static void MessageReceived(string kind)
+    public UpDownCounter<long> ActiveRequests { get; }
+
+    public Counter<long> Errors { get; }
+
+    /// <summary>Gets the instruments on the <c>Code.Core</c> meter of <paramref name="meterFactory"/> (or the shared meter).</summary>
+    public static MessagingMetrics For(IMeterFactory? meterFactory) =>
+        PerMeter.GetValue(CodeCoreDiagnostics.GetMeter(meterFactory), static meter => new MessagingMetrics(meter));
+
+    public void MessageReceived(string kind)
     {
         if (Messages.Enabled)
         {
@@ -32,7 +48,7 @@ internal static class MessagingMetrics
         }
     }
 
-    public static void ErrorSent(int code)
+    public void ErrorSent(int code)
     {
         if (Errors.Enabled)
         {
@@ -40,7 +56,7 @@ internal static class MessagingMetrics
         }
     }
 
-    public static void Queued(string lane, int delta)
+    public void Queued(string lane, int delta)
     {
         if (QueueDepth.Enabled)
         {
@@ -48,7 +64,7 @@ internal static class MessagingMetrics
         }
     }
 
-    public static void Active(string lane, int delta)
+    public void Active(string lane, int delta)
     {
         if (ActiveRequests.Enabled)
         {

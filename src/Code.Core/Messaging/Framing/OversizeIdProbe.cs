@@ -22,7 +22,7 @@ internal static class OversizeIdProbe
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                bool isId = reader.ValueTextEquals("id"u8);
+                bool isId = JsonText.ValueTextEquals(ref reader, "id"u8);
                 if (!reader.Read())
                 {
                     break;

@@ -18,6 +18,9 @@ public static class JsonRpcErrorCodes
     /// <summary>Internal error, including a handler that threw.</summary>
     public const int InternalError = -32603;
 
+    /// <summary>The request was cancelled by the peer (LSP's <c>RequestCancelled</c>; sent when the cancellation method is <c>$/cancelRequest</c>).</summary>
+    public const int RequestCancelled = -32800;
+
     /// <summary>The server is busy: the request's lane queue is full and its policy rejects (server-defined range).</summary>
     public const int ServerBusy = -32000;
 

@@ -51,13 +51,19 @@ public readonly struct JsonRpcId : IEquatable<JsonRpcId>
 
     internal static JsonRpcId FromNumberText(string text) => new(JsonRpcIdKind.Number, 0, text);
 
-    /// <summary>Reads an id from the current token of a reader (a string, a number or null).</summary>
+    /// <summary>Reads an id from the current token of a reader (a string, a number or null); false for any other token or a string that cannot be decoded.</summary>
     internal static bool TryRead(ref Utf8JsonReader reader, out JsonRpcId id)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                id = new(JsonRpcIdKind.String, 0, reader.GetString());
+                if (!JsonText.TryGetString(ref reader, out string? text))
+                {
+                    id = default;
+                    return false;
+                }
+
+                id = new(JsonRpcIdKind.String, 0, text);
                 return true;
             case JsonTokenType.Number:
                 if (reader.TryGetInt64(out long number))

@@ -43,7 +43,7 @@ internal static class JsonRpcMessageParser
             {
                 reader.Read();
                 message.HasVersion = true;
-                if (reader.TokenType != JsonTokenType.String || !reader.ValueTextEquals("2.0"u8))
+                if (reader.TokenType != JsonTokenType.String || !JsonText.ValueTextEquals(ref reader, "2.0"u8))
                 {
                     problem = problem == MessageProblem.None ? MessageProblem.WrongVersion : problem;
                     reader.Skip();
@@ -55,7 +55,8 @@ internal static class JsonRpcMessageParser
                 message.HasId = true;
                 if (!JsonRpcId.TryRead(ref reader, out message.Id))
                 {
-                    problem = problem == MessageProblem.None ? MessageProblem.InvalidId : problem;
+                    MessageProblem idProblem = reader.TokenType == JsonTokenType.String ? MessageProblem.UndecodableId : MessageProblem.InvalidId;
+                    problem = problem == MessageProblem.None ? idProblem : problem;
                     message.Id = JsonRpcId.Null;
                     reader.Skip();
                 }
@@ -69,7 +70,7 @@ internal static class JsonRpcMessageParser
                     problem = problem == MessageProblem.None ? MessageProblem.MethodNotString : problem;
                     reader.Skip();
                 }
-                else if (reader.ValueTextEquals(cancellationMethod))
+                else if (JsonText.ValueTextEquals(ref reader, cancellationMethod))
                 {
                     message.IsCancellation = true;
                 }
@@ -78,7 +79,14 @@ internal static class JsonRpcMessageParser
                     message.Route = router.Match(ref reader);
                     if (message.Route is null)
                     {
-                        message.UnknownMethod = reader.GetString();
+                        if (JsonText.TryGetString(ref reader, out string? unknown))
+                        {
+                            message.UnknownMethod = unknown;
+                        }
+                        else
+                        {
+                            problem = problem == MessageProblem.None ? MessageProblem.UndecodableMethod : problem;
+                        }
                     }
                 }
             }
@@ -120,12 +128,13 @@ internal static class JsonRpcMessageParser
     {
         if (reader.ValueIsEscaped || reader.HasValueSequence)
         {
-            return reader.ValueTextEquals("jsonrpc"u8) ? MemberName.JsonRpc
-                : reader.ValueTextEquals("id"u8) ? MemberName.Id
-                : reader.ValueTextEquals("method"u8) ? MemberName.Method
-                : reader.ValueTextEquals("params"u8) ? MemberName.Params
-                : reader.ValueTextEquals("result"u8) ? MemberName.Result
-                : reader.ValueTextEquals("error"u8) ? MemberName.Error
+            // Escaped names may hold an unpaired surrogate: such a name is none of these.
+            return JsonText.ValueTextEquals(ref reader, "jsonrpc"u8) ? MemberName.JsonRpc
+                : JsonText.ValueTextEquals(ref reader, "id"u8) ? MemberName.Id
+                : JsonText.ValueTextEquals(ref reader, "method"u8) ? MemberName.Method
+                : JsonText.ValueTextEquals(ref reader, "params"u8) ? MemberName.Params
+                : JsonText.ValueTextEquals(ref reader, "result"u8) ? MemberName.Result
+                : JsonText.ValueTextEquals(ref reader, "error"u8) ? MemberName.Error
                 : MemberName.Other;
         }
 

@@ -122,15 +122,15 @@ internal readonly struct RawCallMessage(long? id, string method, ReadOnlyMemory<
     }
 }
 
-/// <summary>A cancellation notification for a request this side sent.</summary>
-internal readonly struct CancelMessage(string method, long requestId) : IOutboundMessage
+/// <summary>A cancellation notification for a request this side sent: <c>{"requestId": n}</c> (MCP) or <c>{"id": n}</c> (LSP).</summary>
+internal readonly struct CancelMessage(string method, long requestId, bool lsp) : IOutboundMessage
 {
     public void Write(Utf8JsonWriter writer)
     {
         JsonRpcNames.WriteHeader(writer);
         writer.WriteString(JsonRpcNames.Method, method);
         writer.WriteStartObject(JsonRpcNames.Params);
-        writer.WriteNumber(JsonRpcNames.RequestId, requestId);
+        writer.WriteNumber(lsp ? JsonRpcNames.Id : JsonRpcNames.RequestId, requestId);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }

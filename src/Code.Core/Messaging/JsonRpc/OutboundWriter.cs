@@ -6,7 +6,9 @@ using System.Text.Json;
 namespace Code.Core.Messaging.JsonRpc;
 
 /// <summary>
-/// Writes framed messages into the transport's <see cref="PipeWriter"/> with one reused <see cref="Utf8JsonWriter"/>.
+/// Writes framed messages into the transport's <see cref="PipeWriter"/>. Each message is serialized by one reused
+/// <see cref="Utf8JsonWriter"/> into a reused buffer first and copied to the pipe only when complete, so a serializer that
+/// throws leaves nothing on the wire: the exception goes to the caller and the output stays usable.
 /// Writers take turns on an async lock; a write skips its flush when another writer is already waiting (that one
 /// will flush), so concurrent completions coalesce into fewer flushes. The read loop writes without flushing and
 /// flushes once per buffer it processed.
@@ -14,12 +16,14 @@ namespace Code.Core.Messaging.JsonRpc;
 internal sealed class OutboundWriter : IDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    private const int InitialBodySize = 1024;
+    private const int MaxRetainedBodySize = 256 * 1024;
 
     private readonly PipeWriter _pipe;
     private readonly MessageFraming _framing;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly Utf8JsonWriter _json;
-    private readonly ArrayBufferWriter<byte>? _body;
+    private ArrayBufferWriter<byte> _body = new(InitialBodySize);
     private int _waiting;
     private bool _unflushed;
     private volatile bool _closed;
@@ -28,11 +32,7 @@ internal sealed class OutboundWriter : IDisposable
     {
         _pipe = pipe;
         _framing = framing;
-        _json = new Utf8JsonWriter(pipe, WriterOptions);
-        if (framing == MessageFraming.ContentLength)
-        {
-            _body = new ArrayBufferWriter<byte>(1024);
-        }
+        _json = new Utf8JsonWriter(_body, WriterOptions);
     }
 
     /// <summary>Gets a value indicating whether the transport refused a write (the peer is gone).</summary>
@@ -100,16 +100,28 @@ internal sealed class OutboundWriter : IDisposable
     private ValueTask WriteLocked<T>(T message, bool flush)
         where T : struct, IOutboundMessage
     {
+        int othersWaiting = Interlocked.Decrement(ref _waiting);
+        if (_closed)
+        {
+            _lock.Release();
+            return default;
+        }
+
+        try
+        {
+            Serialize(message);
+        }
+        catch
+        {
+            // Nothing reached the pipe: the caller gets the serializer's exception and the output stays usable.
+            _lock.Release();
+            throw;
+        }
+
         bool release = true;
         try
         {
-            int othersWaiting = Interlocked.Decrement(ref _waiting);
-            if (_closed)
-            {
-                return default;
-            }
-
-            WriteFrame(message);
+            WriteFrame();
             MessagesWritten++;
             if (!flush || othersWaiting > 0)
             {
@@ -204,24 +216,39 @@ internal sealed class OutboundWriter : IDisposable
         }
     }
 
-    private void WriteFrame<T>(T message)
+    /// <summary>Serializes a message into the body buffer; on failure the buffer is dropped and the exception rethrown.</summary>
+    private void Serialize<T>(T message)
         where T : struct, IOutboundMessage
     {
-        if (_body is null)
+        _body.ResetWrittenCount();
+        _json.Reset(_body);
+        try
         {
-            _json.Reset(_pipe);
             message.Write(_json);
             _json.Flush();
-            Span<byte> newline = _pipe.GetSpan(1);
-            newline[0] = (byte)'\n';
-            _pipe.Advance(1);
+        }
+        catch
+        {
+            _json.Reset(_body);
+            _body.ResetWrittenCount();
+            throw;
+        }
+    }
+
+    /// <summary>Copies the serialized message to the pipe with its framing.</summary>
+    private void WriteFrame()
+    {
+        if (_framing == MessageFraming.NewlineDelimited)
+        {
+            int size = _body.WrittenCount;
+            Span<byte> target = _pipe.GetSpan(size + 1);
+            _body.WrittenSpan.CopyTo(target);
+            target[size] = (byte)'\n';
+            _pipe.Advance(size + 1);
+            ShrinkBody();
             return;
         }
 
-        _body.ResetWrittenCount();
-        _json.Reset(_body);
-        message.Write(_json);
-        _json.Flush();
         ReadOnlySpan<byte> prefix = "Content-Length: "u8;
         Span<byte> header = _pipe.GetSpan(prefix.Length + 24);
         prefix.CopyTo(header);
@@ -230,5 +257,15 @@ internal sealed class OutboundWriter : IDisposable
         "\r\n\r\n"u8.CopyTo(header[length..]);
         _pipe.Advance(length + 4);
         _pipe.Write(_body.WrittenSpan);
+        ShrinkBody();
+    }
+
+    /// <summary>Keeps the reused buffer small: one large message should not pin its memory for the connection's lifetime.</summary>
+    private void ShrinkBody()
+    {
+        if (_body.Capacity > MaxRetainedBodySize)
+        {
+            _body = new ArrayBufferWriter<byte>(InitialBodySize);
+        }
     }
 }

@@ -16,7 +16,9 @@ internal sealed class PendingRequest : IValueTaskSource<JsonRpcResponse>
     public PendingRequest(Action<PendingRequest> returnToPool)
     {
         _return = returnToPool;
-        _core.RunContinuationsAsynchronously = false;
+        // The response completes this on the read loop; its continuation (the caller's code) runs on the thread pool, so a
+        // caller that blocks cannot stop the connection from reading.
+        _core.RunContinuationsAsynchronously = true;
     }
 
     public long Id { get; set; }

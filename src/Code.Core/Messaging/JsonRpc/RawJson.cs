@@ -47,7 +47,8 @@ internal static class RawJson
             return;
         }
 
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MessagingDefaults.MaxJsonDepth });
+        // As deep as the writers that produced it allow, so JSON accepted before can always be re-written.
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 1000 });
         using JsonDocument document = JsonDocument.ParseValue(ref reader);
         document.WriteTo(writer);
     }

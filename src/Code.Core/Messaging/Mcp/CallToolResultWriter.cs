@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ModelContextProtocol.Protocol;
 
 namespace Code.Core.Messaging.Mcp;
@@ -17,8 +18,14 @@ internal static class CallToolResultWriter
     private static readonly JsonEncodedText Type = JsonEncodedText.Encode("type");
     private static readonly JsonEncodedText Text = JsonEncodedText.Encode("text");
     private static readonly JsonEncodedText TextType = JsonEncodedText.Encode("text");
+    private static readonly JsonEncodedText CompleteResultType = JsonEncodedText.Encode(McpProtocol.CompleteResultType);
+    private static readonly JsonEncodedText ServerInfoKey = JsonEncodedText.Encode(McpProtocol.ServerInfoMetaKey);
 
-    public static void Write(Utf8JsonWriter writer, CallToolResult result)
+    /// <summary>Writes the result; with <paramref name="serverInfo"/> (the 2026-07-28 revision) also <c>resultType</c> and the server's identity in <c>_meta</c>.</summary>
+    /// <param name="writer">The writer of the response's result.</param>
+    /// <param name="result">The tool's result.</param>
+    /// <param name="serverInfo">The server's <see cref="Implementation"/> as JSON, or <see langword="null"/> for the revisions before 2026-07-28.</param>
+    public static void Write(Utf8JsonWriter writer, CallToolResult result, ReadOnlySpan<byte> serverInfo = default)
     {
         writer.WriteStartObject();
         writer.WriteStartArray(Content);
@@ -51,17 +58,52 @@ internal static class CallToolResultWriter
             writer.WriteBoolean(IsError, isError);
         }
 
-        if (result.Meta is { } meta)
+        if (result.ResultType is { } resultType)
+        {
+            writer.WriteString(ResultType, resultType);
+        }
+        else if (!serverInfo.IsEmpty)
+        {
+            writer.WriteString(ResultType, CompleteResultType);
+        }
+
+        if (!serverInfo.IsEmpty)
+        {
+            writer.WriteStartObject(Meta);
+            if (result.Meta is { } own)
+            {
+                foreach (KeyValuePair<string, JsonNode?> member in own)
+                {
+                    if (!string.Equals(member.Key, McpProtocol.ServerInfoMetaKey, StringComparison.Ordinal))
+                    {
+                        writer.WritePropertyName(member.Key);
+                        JsonWriteValue(writer, member.Value);
+                    }
+                }
+            }
+
+            writer.WritePropertyName(ServerInfoKey);
+            writer.WriteRawValue(serverInfo, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+        else if (result.Meta is { } meta)
         {
             writer.WritePropertyName(Meta);
             meta.WriteTo(writer);
         }
 
-        if (result.ResultType is { } resultType)
-        {
-            writer.WriteString(ResultType, resultType);
-        }
-
         writer.WriteEndObject();
+    }
+
+    private static void JsonWriteValue(Utf8JsonWriter writer, JsonNode? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            value.WriteTo(writer);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,33 +12,40 @@ namespace Code.Core.Messaging.Mcp;
 
 /// <summary>
 /// An MCP server for tools on the Pipelines engine: <c>initialize</c> (2024-11-05 to 2025-11-25),
-/// <c>server/discover</c> with per-request <c>_meta</c> (2026-07-28), <c>ping</c>, <c>tools/list</c>,
+/// <c>server/discover</c> with per-request <c>_meta</c> (2026-07-28), <c>ping</c> (up to 2025-11-25), <c>tools/list</c>,
 /// <c>tools/call</c> with progress, and cancellation through <c>notifications/cancelled</c>. It reuses the
 /// protocol types of ModelContextProtocol.Core. Register tools with <see cref="AddTool(Tool, McpToolHandler)"/>,
 /// then serve any transport with <see cref="RunAsync"/> or <see cref="CreateConnection"/>.
 /// </summary>
-public sealed class McpMessageServer
+/// <remarks>
+/// On the 2026-07-28 revision every result carries <c>resultType: "complete"</c> and the server's identity in
+/// <c>_meta["io.modelcontextprotocol/serverInfo"]</c>, and <c>tools/list</c> also <c>ttlMs: 0</c> and
+/// <c>cacheScope: "private"</c>, as the SDK's server sends them; results of older revisions carry none of these.
+/// </remarks>
+public sealed partial class McpMessageServer
 {
     private readonly Lock _gate = new();
     private readonly McpMessageServerOptions _options;
+    private readonly IMeterFactory? _meterFactory;
     private readonly ServerCapabilities _capabilities = new() { Tools = new ToolsCapability() };
+    private readonly byte[] _serverInfoJson;
     private McpToolEntry[] _tools = [];
     private byte[] _toolsList = [];
+    private byte[] _toolsListPerRequest = [];
 
     /// <summary>Initializes a new server.</summary>
     /// <param name="options">Its identity and instructions; <see langword="null"/> for the defaults.</param>
-    public McpMessageServer(McpMessageServerOptions? options = null)
+    /// <param name="meterFactory">Creates the <c>Code.Core</c> meter of its connections' metrics; <see langword="null"/> for the process-wide meter.</param>
+    public McpMessageServer(McpMessageServerOptions? options = null, IMeterFactory? meterFactory = null)
     {
         _options = options ?? new McpMessageServerOptions();
+        _meterFactory = meterFactory;
+        _serverInfoJson = JsonSerializer.SerializeToUtf8Bytes(_options.ServerInfo, McpJson.Implementation);
         Router = new JsonRpcRouter()
             .Map(RequestMethods.Initialize, HandleInitialize, MessageLane.Control)
             .Map(NotificationMethods.InitializedNotification, static _ => ValueTask.CompletedTask, MessageLane.Control)
             .Map(RequestMethods.ServerDiscover, HandleDiscover, MessageLane.Control)
-            .Map(RequestMethods.Ping, static context =>
-            {
-                context.SetRawResult("{}"u8);
-                return ValueTask.CompletedTask;
-            }, MessageLane.Control)
+            .Map(RequestMethods.Ping, HandlePing, MessageLane.Control)
             .Map(RequestMethods.ToolsList, HandleListTools, MessageLane.Control)
             .Map(RequestMethods.ToolsCall, HandleCallTool, MessageLane.Normal);
         RebuildToolsList();
@@ -85,7 +93,7 @@ public sealed class McpMessageServer
     /// <param name="logger">The logger; <see langword="null"/> for none.</param>
     /// <returns>The connection.</returns>
     public JsonRpcConnection CreateConnection(IDuplexPipe transport, MessagingOptions? options = null, TimeProvider? timeProvider = null, ILogger<JsonRpcConnection>? logger = null)
-        => new(transport, Router, options, timeProvider, logger) { State = new McpSession() };
+        => new(transport, Router, options, timeProvider, logger, _meterFactory) { State = new McpSession() };
 
     /// <summary>Serves one client until it disconnects or <paramref name="cancellationToken"/> fires (then shuts down gracefully).</summary>
     /// <param name="transport">The duplex pipe to the client, e.g. <see cref="Transports.MessageTransports.Stdio"/>.</param>
@@ -137,7 +145,12 @@ public sealed class McpMessageServer
             ?? throw new JsonRpcException(JsonRpcErrorCodes.InvalidParams, $"server/discover needs '_meta/{McpProtocol.ProtocolVersionMetaKey}' naming a supported protocol version.");
         if (!McpProtocol.PerRequestVersions.Contains(version))
         {
-            throw UnsupportedVersion(version, McpProtocol.PerRequestVersions);
+            throw UnsupportedVersion(version);
+        }
+
+        if (context.Connection.State is McpSession session)
+        {
+            session.ProtocolVersion = version;
         }
 
         var result = new DiscoverResult
@@ -147,170 +160,40 @@ public sealed class McpMessageServer
             Instructions = _options.Instructions,
             TimeToLive = TimeSpan.Zero,
             CacheScope = CacheScope.Private,
-            ResultType = "complete",
+            ResultType = McpProtocol.CompleteResultType,
             Meta = new JsonObject { [McpProtocol.ServerInfoMetaKey] = JsonSerializer.SerializeToNode(_options.ServerInfo, McpJson.Implementation) },
         };
         context.SetResult(result, McpJson.DiscoverResult);
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask HandleListTools(JsonRpcRequestContext context)
+    private static ValueTask HandlePing(JsonRpcRequestContext context)
     {
-        context.SetRawResult(Volatile.Read(ref _toolsList));
+        // ping was removed by the 2026-07-28 revision: the SDK's server answers it with method-not-found there.
+        if (UsesPerRequestRevision(context, ReadMetaProtocolVersion(context.Params.Span)))
+        {
+            throw new JsonRpcException(JsonRpcErrorCodes.MethodNotFound, $"Method '{RequestMethods.Ping}' is not available on protocol version '{McpProtocol.July2026}'.");
+        }
+
+        context.SetRawResult("{}"u8);
         return ValueTask.CompletedTask;
     }
 
-    private ValueTask HandleCallTool(JsonRpcRequestContext context)
+    private ValueTask HandleListTools(JsonRpcRequestContext context)
     {
-        ReadOnlyMemory<byte> parameters = context.Params;
-        McpToolEntry? entry = null;
-        string? unknownName = null;
-        int argumentsStart = 0, argumentsLength = 0;
-        ProgressToken? progressToken = null;
-        string? version = null;
-
-        var reader = new Utf8JsonReader(parameters.Span);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonRpcException(JsonRpcErrorCodes.InvalidParams, "tools/call needs params {name, arguments}.");
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("name"u8))
-            {
-                reader.Read();
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    throw new JsonRpcException(JsonRpcErrorCodes.InvalidParams, "tools/call: 'name' must be a string.");
-                }
-
-                entry = MatchTool(ref reader);
-                unknownName = entry is null ? reader.GetString() : null;
-            }
-            else if (reader.ValueTextEquals("arguments"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
-                {
-                    argumentsStart = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    argumentsLength = (int)reader.BytesConsumed - argumentsStart;
-                }
-                else if (reader.TokenType != JsonTokenType.Null)
-                {
-                    throw new JsonRpcException(JsonRpcErrorCodes.InvalidParams, "tools/call: 'arguments' must be an object.");
-                }
-            }
-            else if (reader.ValueTextEquals("_meta"u8))
-            {
-                reader.Read();
-                ReadCallMeta(ref reader, ref progressToken, ref version);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-
+        string? version = ReadMetaProtocolVersion(context.Params.Span);
         if (version is not null && !McpProtocol.IsSupported(version))
         {
-            throw UnsupportedVersion(version, McpProtocol.PerRequestVersions);
+            throw UnsupportedVersion(version);
         }
 
-        if (entry is null)
-        {
-            throw new JsonRpcException(JsonRpcErrorCodes.InvalidParams, unknownName is null ? "tools/call needs the tool's 'name'." : $"Unknown tool: '{unknownName}'.");
-        }
-
-        var call = new McpToolCall(context, entry.Tool, parameters.Slice(argumentsStart, argumentsLength), progressToken);
-        ValueTask<CallToolResult> pending;
-        try
-        {
-            pending = entry.Handler(call);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not JsonRpcException)
-        {
-            CallToolResultWriter.Write(context.ResultWriter, ErrorResult(entry.Tool.Name, ex));
-            return ValueTask.CompletedTask;
-        }
-
-        if (pending.IsCompletedSuccessfully)
-        {
-            CallToolResultWriter.Write(context.ResultWriter, pending.Result);
-            return ValueTask.CompletedTask;
-        }
-
-        return AwaitToolAsync(context, entry, pending);
+        context.SetRawResult(UsesPerRequestRevision(context, version) ? Volatile.Read(ref _toolsListPerRequest) : Volatile.Read(ref _toolsList));
+        return ValueTask.CompletedTask;
     }
 
-    private static async ValueTask AwaitToolAsync(JsonRpcRequestContext context, McpToolEntry entry, ValueTask<CallToolResult> pending)
-    {
-        CallToolResult result;
-        try
-        {
-            result = await pending.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not JsonRpcException)
-        {
-            result = ErrorResult(entry.Tool.Name, ex);
-        }
-
-        CallToolResultWriter.Write(context.ResultWriter, result);
-    }
-
-    private static CallToolResult ErrorResult(string tool, Exception ex) => new()
-    {
-        IsError = true,
-        Content = [new TextContentBlock { Text = $"An error occurred invoking '{tool}': {ex.Message}" }],
-    };
-
-    private static void ReadCallMeta(ref Utf8JsonReader reader, ref ProgressToken? progressToken, ref string? version)
-    {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            reader.Skip();
-            return;
-        }
-
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("progressToken"u8))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    progressToken = new ProgressToken(reader.GetString()!);
-                }
-                else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long number))
-                {
-                    progressToken = new ProgressToken(number);
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else if (reader.ValueTextEquals(McpProtocol.ProtocolVersionMetaKey))
-            {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String)
-                {
-                    version = reader.GetString();
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
-        }
-    }
+    /// <summary>Tells whether a request speaks the 2026-07-28 revision: by its own <c>_meta</c> version, else by the connection's.</summary>
+    private static bool UsesPerRequestRevision(JsonRpcRequestContext context, string? requestVersion)
+        => McpProtocol.IsPerRequest(requestVersion ?? (context.Connection.State as McpSession)?.ProtocolVersion);
 
     private static string? ReadMetaProtocolVersion(ReadOnlySpan<byte> parameters)
     {
@@ -328,7 +211,7 @@ public sealed class McpMessageServer
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            bool isMeta = reader.ValueTextEquals("_meta"u8);
+            bool isMeta = JsonText.ValueTextEquals(ref reader, "_meta"u8);
             reader.Read();
             if (isMeta)
             {
@@ -344,8 +227,9 @@ public sealed class McpMessageServer
         return null;
     }
 
-    private static JsonRpcException UnsupportedVersion(string requested, string[] supported)
+    private static JsonRpcException UnsupportedVersion(string requested)
     {
+        string[] supported = McpProtocol.PerRequestVersions;
         var data = new UnsupportedProtocolVersionErrorData { Requested = requested, Supported = supported };
         return new JsonRpcException(
             McpProtocol.UnsupportedProtocolVersionCode,
@@ -353,23 +237,15 @@ public sealed class McpMessageServer
             McpJson.Serialize(data, McpJson.UnsupportedProtocolVersionErrorData));
     }
 
-    private McpToolEntry? MatchTool(ref Utf8JsonReader reader)
-    {
-        foreach (McpToolEntry entry in Volatile.Read(ref _tools))
-        {
-            if (reader.ValueTextEquals(entry.Utf8Name))
-            {
-                return entry;
-            }
-        }
-
-        return null;
-    }
-
     private void RebuildToolsList()
     {
         var result = new ListToolsResult { Tools = [.. _tools.Select(t => t.Tool)] };
         Volatile.Write(ref _toolsList, JsonSerializer.SerializeToUtf8Bytes(result, McpJson.ListToolsResult));
+        result.TimeToLive = TimeSpan.Zero;
+        result.CacheScope = CacheScope.Private;
+        result.ResultType = McpProtocol.CompleteResultType;
+        result.Meta = new JsonObject { [McpProtocol.ServerInfoMetaKey] = JsonNode.Parse(_serverInfoJson) };
+        Volatile.Write(ref _toolsListPerRequest, JsonSerializer.SerializeToUtf8Bytes(result, McpJson.ListToolsResult));
     }
 
     private sealed class McpToolEntry(Tool tool, McpToolHandler handler)

@@ -42,26 +42,29 @@ public readonly struct McpToolCall
     /// <summary>Gets a value indicating whether the client asked for progress notifications (sent a progress token).</summary>
     public bool WantsProgress => _progressToken is not null;
 
-    /// <summary>Deserializes the arguments.</summary>
+    /// <summary>
+    /// Deserializes the arguments; a call without arguments is read as <c>{}</c>, so the contract's required members
+    /// (<c>required</c>, <c>[JsonRequired]</c>, or constructor parameters with <c>RespectRequiredConstructorParameters</c>) are
+    /// reported missing.
+    /// </summary>
     /// <typeparam name="T">The arguments type.</typeparam>
     /// <param name="typeInfo">Its JSON contract.</param>
-    /// <returns>The arguments, or the default value when there were none.</returns>
-    /// <exception cref="JsonRpcException">The arguments do not match the type (code -32602, invalid params).</exception>
+    /// <returns>The arguments.</returns>
+    /// <exception cref="McpException">
+    /// The arguments do not match the type: a member of the wrong type, a required member missing, or text that is not
+    /// valid UTF-8. Let it escape the tool: the client gets a result with <c>isError: true</c> saying what was wrong
+    /// (SEP-1303), so the model can correct its call.
+    /// </exception>
     public T? GetArguments<T>(JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        if (Arguments.IsEmpty)
-        {
-            return default;
-        }
-
         try
         {
-            return JsonSerializer.Deserialize(Arguments.Span, typeInfo);
+            return JsonSerializer.Deserialize(Arguments.IsEmpty ? "{}"u8 : Arguments.Span, typeInfo);
         }
         catch (JsonException ex)
         {
-            throw new JsonRpcException(JsonRpcErrorCodes.InvalidParams, $"Invalid arguments for tool '{Tool.Name}': {ex.Message}");
+            throw new McpException($"Invalid arguments for tool '{Tool.Name}': {ex.Message}", ex);
         }
     }
 

@@ -13,6 +13,8 @@ internal sealed class BatchResponse
     private readonly Lock _gate = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(512);
     private readonly Utf8JsonWriter _writer;
+    private readonly ArrayBufferWriter<byte> _member = new(256);
+    private readonly Utf8JsonWriter _memberWriter;
     private int _pending = 1;
     private int _count;
 
@@ -20,6 +22,7 @@ internal sealed class BatchResponse
     {
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         _writer.WriteStartArray();
+        _memberWriter = new Utf8JsonWriter(_member, new JsonWriterOptions { SkipValidation = true });
     }
 
     public int Count => _count;
@@ -27,12 +30,16 @@ internal sealed class BatchResponse
     /// <summary>Registers a member whose response is still to come.</summary>
     public void AddPending() => Interlocked.Increment(ref _pending);
 
-    /// <summary>Adds one response, written by <paramref name="write"/>.</summary>
+    /// <summary>Adds one response, written by <paramref name="write"/>; if it throws, nothing of it is added.</summary>
     public void Append<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
         lock (_gate)
         {
-            write(_writer, state);
+            _member.ResetWrittenCount();
+            _memberWriter.Reset(_member);
+            write(_memberWriter, state);
+            _memberWriter.Flush();
+            _writer.WriteRawValue(_member.WrittenSpan, skipInputValidation: true);
             _count++;
         }
     }

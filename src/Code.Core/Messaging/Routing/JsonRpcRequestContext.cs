@@ -17,7 +17,13 @@ public sealed class JsonRpcRequestContext
 
     private readonly ArrayBufferWriter<byte> _result = new(256);
     private readonly Utf8JsonWriter _resultWriter;
+
+    /// <summary>Guards <see cref="_generation"/>, <see cref="_cancellation"/> and <see cref="_cancelling"/> against a cancellation racing completion.</summary>
+    private readonly Lock _gate = new();
     private CancellationTokenSource _cancellation = new();
+    private int _generation;
+    private int _cancelling;
+    private bool _cancelledByPeer;
     private byte[] _params = [];
     private int _paramsLength;
 
@@ -71,7 +77,13 @@ public sealed class JsonRpcRequestContext
 
     internal bool HasResult { get; private set; }
 
-    internal bool CancelledByPeer { get; private set; }
+    internal bool CancelledByPeer => Volatile.Read(ref _cancelledByPeer);
+
+    /// <summary>
+    /// Gets the use of this pooled context: it changes on every <see cref="Reset"/>, so a cancellation found for one request
+    /// can never reach the next request that reuses the context.
+    /// </summary>
+    internal int Generation => Volatile.Read(ref _generation);
 
     internal bool IsRegistered { get; set; }
 
@@ -145,21 +157,47 @@ public sealed class JsonRpcRequestContext
         }
     }
 
-    internal void CancelByPeer()
-    {
-        CancelledByPeer = true;
-        Cancel();
-    }
+    /// <summary>Cancels the request the peer named, if this context still serves it (same <paramref name="generation"/>).</summary>
+    internal void CancelByPeer(int generation) => Cancel(generation, byPeer: true);
 
-    internal void Cancel()
+    /// <summary>Cancels the request, if this context still serves it (same <paramref name="generation"/>).</summary>
+    internal void Cancel(int generation) => Cancel(generation, byPeer: false);
+
+    private void Cancel(int generation, bool byPeer)
     {
+        CancellationTokenSource source;
+        lock (_gate)
+        {
+            if (generation != _generation)
+            {
+                return;
+            }
+
+            if (byPeer)
+            {
+                _cancelledByPeer = true;
+            }
+
+            // The source is taken under the lock and marked in use: Reset replaces it rather than reusing or disposing
+            // it while its callbacks (the handler's code) run outside the lock.
+            source = _cancellation;
+            _cancelling++;
+        }
+
         try
         {
-            _cancellation.Cancel();
+            source.Cancel();
         }
         catch (AggregateException)
         {
             // A cancellation callback of the handler threw; the handler's own outcome reports the failure.
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _cancelling--;
+            }
         }
     }
 
@@ -179,13 +217,26 @@ public sealed class JsonRpcRequestContext
         Route = null;
         Batch = null;
         Id = default;
+        Size = 0;
+        StartTimestamp = 0;
         Activity = null;
-        CancelledByPeer = false;
         IsRegistered = false;
-        if (!_cancellation.TryReset())
+        PendingHandler = default;
+        PendingLane = null;
+        lock (_gate)
         {
-            _cancellation.Dispose();
-            _cancellation = new CancellationTokenSource();
+            _generation++;
+            _cancelledByPeer = false;
+            if (_cancelling > 0)
+            {
+                // A cancellation is running on the old source: leave it to finish and to the collector.
+                _cancellation = new CancellationTokenSource();
+            }
+            else if (!_cancellation.TryReset())
+            {
+                _cancellation.Dispose();
+                _cancellation = new CancellationTokenSource();
+            }
         }
 
         // Keep pooled buffers small: a big result should not pin its memory for the connection's lifetime.

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Code.Core.Messaging.JsonRpc;
 
 namespace Code.Core.Messaging.Routing;
 
@@ -45,12 +46,12 @@ public sealed class JsonRpcRouter
     /// <returns><see langword="true"/> when registered.</returns>
     public bool Contains(string method) => Array.Exists(Volatile.Read(ref _routes), r => string.Equals(r.Method, method, StringComparison.Ordinal));
 
-    /// <summary>Finds the route whose name equals the reader's current string token, without allocating.</summary>
+    /// <summary>Finds the route whose name equals the reader's current string token, without allocating; none for text that cannot be decoded.</summary>
     internal MethodRoute? Match(ref Utf8JsonReader reader)
     {
         foreach (MethodRoute route in Volatile.Read(ref _routes))
         {
-            if (reader.ValueTextEquals(route.Utf8Name))
+            if (JsonText.ValueTextEquals(ref reader, route.Utf8Name))
             {
                 return route;
             }

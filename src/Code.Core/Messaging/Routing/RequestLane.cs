@@ -10,8 +10,12 @@ internal enum LaneAdmission
 
 /// <summary>
 /// One priority lane of a connection: a concurrency limit and a queue bounded in bytes. A request runs at once
-/// while the lane has a free slot and nothing is queued; otherwise it queues; a full queue waits or rejects
-/// per the lane's policy. A finishing request hands its slot to the oldest queued one.
+/// while the lane has a free slot and nothing is queued; otherwise it queues. When the queue holds
+/// <see cref="LaneOptions.QueueCapacityBytes"/>, a <see cref="BackPressurePolicy.Reject"/> lane refuses further requests,
+/// while a <see cref="BackPressurePolicy.Wait"/> lane keeps them waiting behind the queue, in order, up to the same size
+/// again: meanwhile the read loop goes on with every other message (other lanes, cancellations, responses to the
+/// connection's own requests). Only beyond that is the lane full and the read loop stops. A finishing request hands its
+/// slot to the oldest queued one.
 /// </summary>
 internal sealed class RequestLane
 {
@@ -36,6 +40,9 @@ internal sealed class RequestLane
     public BackPressurePolicy Policy => _options.Policy;
 
     public int QueueCapacityBytes => _options.QueueCapacityBytes;
+
+    /// <summary>Gets how many bytes of requests the lane holds before it is full: its capacity, twice that under <see cref="BackPressurePolicy.Wait"/>.</summary>
+    public long HoldLimitBytes => _options.Policy == BackPressurePolicy.Wait ? 2L * _options.QueueCapacityBytes : _options.QueueCapacityBytes;
 
     public int Running
     {
@@ -86,7 +93,7 @@ internal sealed class RequestLane
             }
 
             // An empty queue always takes one request, so a message larger than the capacity still gets through.
-            if (force || _queue.Count == 0 || _queuedBytes + context.Size <= _options.QueueCapacityBytes)
+            if (force || _queue.Count == 0 || _queuedBytes + context.Size <= HoldLimitBytes)
             {
                 _queue.Enqueue(context);
                 _queuedBytes += context.Size;

@@ -66,6 +66,7 @@ internal sealed partial class FasterStateStore
             {
                 await _wal.DisposeAsync().ConfigureAwait(false);
                 _wal = GroupCommitLog.Open(WalDirectory(generation), VersionBytes + MaxStoredValueBytes + _limits.MaxKeyBytes + 64);
+                _wal.StateStoreMetrics = StateStoreMetrics;
                 _walGeneration = generation;
             }
 

@@ -63,6 +63,7 @@ internal sealed partial class FasterStateStore
         for (var generation = firstGeneration; generation <= lastGeneration; generation++)
         {
             var log = GroupCommitLog.Open(WalDirectory(generation), VersionBytes + MaxStoredValueBytes + _limits.MaxKeyBytes + 64);
+            log.StateStoreMetrics = StateStoreMetrics;
             var from = generation == firstGeneration ? chosen?.LogAddress ?? 0 : 0;
             if (chosen is null && generation == firstGeneration && log.BeginAddress > from && manifests.Count > 0)
             {

@@ -68,6 +68,7 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
         _catalog = new CheckpointCatalog(ManifestDirectory, CheckpointDirectory);
         _leases = new StateLeaseCoordinator(this, _limits, settings.TimeProvider);
         _newReaderSession = NewReaderSession;
+        StateStoreMetrics = StateStoreMetrics.For(settings.MeterFactory);
     }
 
     /// <summary>Gets the address of the oldest write-ahead log entry still held (it moves up after checkpoints).</summary>
@@ -231,6 +232,10 @@ internal sealed partial class FasterStateStore : IStateStore, IStateStoreRecover
         _leases.ReleaseAsync(lease, cancellationToken);
 
     string IConditionalWriteStore.StoreKind => StoreKind;
+
+    StateStoreMetrics IConditionalWriteStore.StateStoreMetrics => StateStoreMetrics;
+
+    private StateStoreMetrics StateStoreMetrics { get; }
 
     StateLimits IConditionalWriteStore.Limits => _limits;
 

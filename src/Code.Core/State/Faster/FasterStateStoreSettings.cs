@@ -34,4 +34,7 @@ internal sealed record FasterStateStoreSettings(string Directory)
 
     /// <summary>Gets the logger of recovery reports and checkpoint failures.</summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>Gets the factory of the store's <c>Code.Core</c> meter; the process-wide meter when <see langword="null"/>.</summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; init; }
 }

@@ -13,6 +13,9 @@ namespace Code.Core.State.Faster;
 /// </summary>
 internal sealed class GroupCommitLog : IAsyncDisposable
 {
+    /// <summary>Gets or sets the instruments the flushes are recorded on (the owning store's).</summary>
+    internal StateStoreMetrics StateStoreMetrics { get; set; } = StateStoreMetrics.Shared;
+
     private const int ChecksumSize = sizeof(ulong);
 
     private readonly FasterLog _log;

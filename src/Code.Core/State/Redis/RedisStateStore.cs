@@ -69,11 +69,11 @@ internal sealed partial class RedisStateStore : IStateStore, IDisposable, ILease
 
     /// <summary>Connects to the server described by a StackExchange.Redis configuration string and opens the store on it.</summary>
     public static async Task<RedisStateStore> ConnectAsync(
-        string configuration, string prefix, StateLimits limits, StoredValueCodec codec, TimeProvider timeProvider, int historyCapacity = InMemoryStateStore.DefaultHistoryCapacity)
+        string configuration, string prefix, StateLimits limits, StoredValueCodec codec, TimeProvider timeProvider, int historyCapacity = InMemoryStateStore.DefaultHistoryCapacity, System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(configuration);
         var connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
-        return new RedisStateStore(connection, ownsConnection: true, prefix, limits, codec, timeProvider, historyCapacity);
+        return new RedisStateStore(connection, ownsConnection: true, prefix, limits, codec, timeProvider, historyCapacity) { StateStoreMetrics = StateStoreMetrics.For(meterFactory) };
     }
 
     /// <inheritdoc />
@@ -184,6 +184,10 @@ internal sealed partial class RedisStateStore : IStateStore, IDisposable, ILease
         _leases.ReleaseAsync(lease, cancellationToken);
 
     string IConditionalWriteStore.StoreKind => StoreKind;
+
+    StateStoreMetrics IConditionalWriteStore.StateStoreMetrics => StateStoreMetrics;
+
+    internal StateStoreMetrics StateStoreMetrics { get; init; } = StateStoreMetrics.Shared;
 
     StateLimits IConditionalWriteStore.Limits => _limits;
 

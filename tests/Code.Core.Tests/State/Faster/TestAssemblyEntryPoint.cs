@@ -13,6 +13,11 @@ public static class TestAssemblyEntryPoint
             return await StateCrashWriter.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        if (args.Length == 1 && args[0] == Messaging.Interop.McpStdioHost.Command)
+        {
+            return await Messaging.Interop.McpStdioHost.RunAsync();
+        }
+
         await Console.Error.WriteLineAsync($"Usage: {StateCrashWriter.Command} <directory> <run>");
         return 2;
     }
