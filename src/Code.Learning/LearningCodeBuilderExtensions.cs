@@ -24,7 +24,7 @@ public static class LearningCodeBuilderExtensions
     /// the models the loop maintains (<see cref="ILearningModels"/>), the adaptation engine
     /// (<see cref="IAdaptationEngine"/>) and the learning loop as a hosted service
     /// fed through <see cref="ILearningEventSink"/> and controlled through <see cref="ILearningLoop"/>. Settings come from <c>CodeOptions.Learning</c> and
-    /// <see cref="CodeLearningOptions"/>. Calling it twice registers everything once; every service can be
+    /// <see cref="CodeLearningOptions"/>, both bound from the <c>learning</c> section of the CODE configuration tree. Calling it twice registers everything once; every service can be
     /// replaced by registering it first.
     /// </summary>
     /// <param name="builder">The CODE builder from <c>AddCode()</c>.</param>
@@ -34,7 +34,7 @@ public static class LearningCodeBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<CodeLearningOptions>().ValidateOnStart();
+        var options = builder.AddOptionsSection<CodeLearningOptions>("learning").ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);

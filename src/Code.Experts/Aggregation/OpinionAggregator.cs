@@ -27,7 +27,7 @@ internal static class OpinionAggregator
     /// <summary>Picks the answer with the most support.</summary>
     /// <param name="strategy">How opinions are weighed; chairman weighs like weighted.</param>
     /// <param name="inputs">The usable opinions.</param>
-    /// <param name="minimumAgreement">The least share of the weight the winner needs (<c>Experts:MinimumAgreement</c>); 0 accepts any plurality.</param>
+    /// <param name="minimumAgreement">The least share of the weight the winner needs (<c>experts.minimum_agreement</c>); 0 accepts any plurality.</param>
     /// <returns>The outcome.</returns>
     public static AggregationOutcome Aggregate(AggregationStrategy strategy, IReadOnlyList<AggregationInput> inputs, double minimumAgreement)
     {
@@ -80,7 +80,7 @@ internal static class OpinionAggregator
                 weights,
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"the leading answer '{groups[0].Answer}' has {share:0 %} of the weight ({groups[0].Support:0.###} of {total:0.###}); Experts:MinimumAgreement is {minimumAgreement:0 %}"));
+                    $"the leading answer '{groups[0].Answer}' has {share:0 %} of the weight ({groups[0].Support:0.###} of {total:0.###}); experts.minimum_agreement is {minimumAgreement:0 %}"));
         }
 
         return new AggregationOutcome(groups[0].Answer, share, support, weights, null);

@@ -9,7 +9,7 @@ using Code.Experts.Serialization;
 namespace Code.Experts.Caching;
 
 /// <summary>
-/// Serves identical questions within <c>Experts:CacheTimeToLive</c> from the state store, under
+/// Serves identical questions within <c>experts.cache_time_to_live</c> from the state store, under
 /// <c>{prefix}cache/{sha256}</c>. The hash covers the question, the strategy, peer review and the circle's
 /// experts and weights, so a changed circle never gets another circle's answer. Only results with a
 /// consensus are cached.

@@ -7,7 +7,7 @@ namespace Code.Experts.Caching;
 
 /// <summary>
 /// Deletes the circle's expired state-store entries (cached results past their TTL, consultation records past
-/// <c>Experts:ConsultationRetention</c>): both carry an <c>expiresAt</c>. Unreadable entries under those prefixes
+/// <c>experts.consultation_retention</c>): both carry an <c>expiresAt</c>. Unreadable entries under those prefixes
 /// are deleted too. Runs at most once per <see cref="Interval"/>, started after a consultation.
 /// </summary>
 internal sealed class ExpiredEntrySweeper(IStateStore? store, ExpertsOptions options, TimeProvider time)

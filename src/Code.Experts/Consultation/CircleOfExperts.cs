@@ -65,7 +65,7 @@ internal sealed partial class CircleOfExperts : ICircleOfExperts
         _chairman = options.Chairman is null
             ? null
             : experts.FirstOrDefault(e => string.Equals(e.Name, options.Chairman, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"Experts:Chairman names '{options.Chairman}', which is not a registered expert.", nameof(options));
+                ?? throw new ArgumentException($"experts.chairman names '{options.Chairman}', which is not a registered expert.", nameof(options));
         // Everything that shapes an answer: names, weights, models, role prompts, timeouts, offline thresholds.
         // Stable across processes, so hosts sharing a store share the cache.
         _circleSignature = JsonSerializer.Serialize(experts.Select(e => new { e.Name, Options = (object)e.Options }), ExpertsJson.Options);

@@ -53,7 +53,7 @@ public sealed record ConsultationResult
     public TokenUsage TotalTokens { get; init; }
 
     /// <summary>
-    /// Gets the estimated cost of the calls this consultation made, from <c>Experts:Prices</c> by each expert's configured
+    /// Gets the estimated cost of the calls this consultation made, from <c>experts.prices</c> by each expert's configured
     /// model (models without a price count as free); 0 for a result served from the cache.
     /// </summary>
     public decimal EstimatedCost { get; init; }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Code.Experts.Consultation;
 
 /// <summary>
-/// Prices a call's tokens by <c>Experts:Prices</c>. The model priced is the expert's configured one (so a reply that
+/// Prices a call's tokens by <c>experts.prices</c>. The model priced is the expert's configured one (so a reply that
 /// names a dated id, <c>gpt-4o-mini-2024-07-18</c>, is priced as the configured <c>gpt-4o-mini</c>); the reply's id only
 /// when nothing is configured. A model without a price counts as free and, when the table is not empty, is logged
 /// once per model as a warning.

@@ -17,10 +17,10 @@ public sealed record ExpertQuestion
     /// <summary>Gets the evidence shown to every expert.</summary>
     public IReadOnlyList<Evidence> Evidence { get; init; } = [];
 
-    /// <summary>Gets the aggregation to use for this question; <see langword="null"/> uses <c>Experts:Aggregation</c>.</summary>
+    /// <summary>Gets the aggregation to use for this question; <see langword="null"/> uses <c>experts.aggregation</c>.</summary>
     public AggregationStrategy? Aggregation { get; init; }
 
-    /// <summary>Gets whether to run anonymised peer review; <see langword="null"/> uses <c>Experts:PeerReview</c>.</summary>
+    /// <summary>Gets whether to run anonymised peer review; <see langword="null"/> uses <c>experts.peer_review</c>.</summary>
     public bool? PeerReview { get; init; }
 
     /// <summary>Gets a value indicating whether to ask the experts even when a cached result exists.</summary>

@@ -5,7 +5,7 @@ namespace Code.Experts.Consultation;
 /// <summary>The defaults of <see cref="ExpertsOptions"/> and the limits on questions and replies.</summary>
 internal static class ExpertsDefaults
 {
-    public const string SectionName = "Experts";
+    public const string SectionName = "experts";
     public const int PerExpertTimeoutSeconds = 30;
     public const int ConsultationDeadlineSeconds = 90;
     public const AggregationStrategy Aggregation = AggregationStrategy.Weighted;

@@ -83,7 +83,7 @@ internal static class QuestionValidator
 
         if (size > maxQuestionCharacters)
         {
-            throw Error(Invariant($"question is {size} characters (prompt, choices and evidence); Experts:MaxQuestionCharacters allows {maxQuestionCharacters}."));
+            throw Error(Invariant($"question is {size} characters (prompt, choices and evidence); experts.max_question_characters allows {maxQuestionCharacters}."));
         }
 
         if (question.Aggregation is { } aggregation && !Enum.IsDefined(aggregation))
@@ -96,7 +96,7 @@ internal static class QuestionValidator
     {
         if (strategy == AggregationStrategy.Chairman && chairman is null)
         {
-            throw Error("question.aggregation is chairman but Experts:Chairman names no expert.");
+            throw Error("question.aggregation is chairman but experts.chairman names no expert.");
         }
     }
 

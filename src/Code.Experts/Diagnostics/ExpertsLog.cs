@@ -26,7 +26,7 @@ internal static partial class ExpertsLog
     [LoggerMessage(7, LogLevel.Warning, "The progress callback threw on the opinion of expert {Expert}; the consultation goes on.")]
     public static partial void ProgressFailed(ILogger logger, string expert, Exception exception);
 
-    [LoggerMessage(8, LogLevel.Warning, "Expert {Expert} used tokens of model {Model}, which has no price in Experts:Prices; they are counted as free. Add the model's price, or set the expert's ModelId to a priced model.")]
+    [LoggerMessage(8, LogLevel.Warning, "Expert {Expert} used tokens of model {Model}, which has no price in experts.prices; they are counted as free. Add the model's price, or set the expert's ModelId to a priced model.")]
     public static partial void ModelNotPriced(ILogger logger, string expert, string model);
 
     [LoggerMessage(9, LogLevel.Warning, "The credit {Credit} of consultation {ConsultationId} is applied, but its in-flight mark could not be cleared; it is dropped when the consultation expires.")]

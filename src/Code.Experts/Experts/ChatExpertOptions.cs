@@ -11,11 +11,11 @@ public class ChatExpertOptions
     /// <value>The default value is 1.</value>
     public double Weight { get; set; } = 1;
 
-    /// <summary>Gets or sets the model id asked for (<c>ChatOptions.ModelId</c>) and priced in <c>Experts:Prices</c>, whatever (dated) id the reply names.</summary>
+    /// <summary>Gets or sets the model id asked for (<c>ChatOptions.ModelId</c>) and priced in <c>experts.prices</c>, whatever (dated) id the reply names.</summary>
     /// <value>The default value is <see langword="null"/> (the client's default model).</value>
     public string? ModelId { get; set; }
 
-    /// <summary>Gets or sets this expert's timeout; <see langword="null"/> uses <c>Experts:PerExpertTimeout</c>.</summary>
+    /// <summary>Gets or sets this expert's timeout; <see langword="null"/> uses <c>experts.per_expert_timeout</c>.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public TimeSpan? Timeout { get; set; }
 

@@ -6,7 +6,6 @@ using Code.Experts.Experts;
 using Code.Experts.Experts.Offline;
 using Code.Experts.Hosting;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,9 +16,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static partial class ExpertsCodeBuilderExtensions
 {
     /// <summary>
-    /// Adds the circle of experts. Calling it again adds more experts to the same circle. The circle reads
-    /// and learns expert reliability, and caches results, in the host's <see cref="IStateStore"/> when one
-    /// is registered.
+    /// Adds the circle of experts. Calling it again adds more experts to the same circle. Its options
+    /// (<see cref="ExpertsOptions"/>) bind from the <c>experts</c> section of the CODE configuration tree
+    /// (<c>Code:experts</c>, a <c>[experts]</c> table in config.toml) when the host called
+    /// <c>AddCode(IConfiguration)</c>, with unknown keys failing start-up; <c>Configure</c> changes them in code.
+    /// The circle reads and learns expert reliability, and caches results, in the host's
+    /// <see cref="IStateStore"/> when one is registered.
     /// </summary>
     /// <param name="builder">The CODE builder.</param>
     /// <param name="configure">Adds the experts and sets options.</param>
@@ -30,7 +32,7 @@ public static partial class ExpertsCodeBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
 
         var services = builder.Services;
-        services.AddOptions<ExpertsOptions>().ValidateOnStart();
+        builder.AddOptionsSection<ExpertsOptions>(ExpertsDefaults.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExpertsOptions>, ExpertsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICircleOfExperts>(CreateCircle);
@@ -112,22 +114,6 @@ public static partial class ExpertsCodeBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.Configure(configure);
-        return builder;
-    }
-
-    /// <summary>
-    /// Binds the circle's options from a configuration section (typically <c>Configuration.GetSection("Experts")</c>;
-    /// keep it outside the <c>Code</c> section, whose keys Code.Core checks). A key that matches no option
-    /// fails when the options are first read, so a misspelt key is never silently ignored.
-    /// </summary>
-    /// <param name="builder">The experts builder.</param>
-    /// <param name="configuration">The section.</param>
-    /// <returns>The experts builder.</returns>
-    public static IExpertsBuilder Configure(this IExpertsBuilder builder, IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.AddOptions<ExpertsOptions>().Bind(configuration, o => o.ErrorOnUnknownConfiguration = true);
         return builder;
     }
 

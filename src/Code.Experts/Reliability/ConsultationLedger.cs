@@ -121,7 +121,7 @@ internal sealed class ConsultationLedger(
             if (entry is null || record is null || record.ExpiresAt <= time.GetUtcNow())
             {
                 throw new ArgumentException(
-                    $"No decision consultation '{consultationId}' is recorded: it is unknown, was a free-text question, or is older than Experts:ConsultationRetention.",
+                    $"No decision consultation '{consultationId}' is recorded: it is unknown, was a free-text question, or is older than experts.consultation_retention.",
                     nameof(consultationId));
             }
 

@@ -88,7 +88,7 @@ public class ChairmanTests
 
         var error = await Assert.ThrowsAsync<ArgumentException>(() => host.Circle.ConsultAsync(Question));
 
-        Assert.Contains("Experts:Chairman", error.Message, StringComparison.Ordinal);
+        Assert.Contains("experts.chairman", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

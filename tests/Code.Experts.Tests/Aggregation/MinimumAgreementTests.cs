@@ -28,7 +28,7 @@ public class MinimumAgreementTests
         Assert.Equal(0, result.Confidence);
         Assert.Empty(result.Dissenters);
         Assert.Contains("'promote' has", result.NoConsensusReason, StringComparison.Ordinal);
-        Assert.Contains("Experts:MinimumAgreement is 60 %", result.NoConsensusReason, StringComparison.Ordinal);
+        Assert.Contains("experts.minimum_agreement is 60 %", result.NoConsensusReason, StringComparison.Ordinal);
         Assert.Equal(3, result.Support.Count); // the split is still shown
     }
 

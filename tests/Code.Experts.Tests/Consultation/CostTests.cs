@@ -63,7 +63,7 @@ public class CostTests
 
         Assert.Equal(0.1m, first.EstimatedCost);
         var warning = Assert.Single(logs.Warnings, w => w.Contains("gpt-5", StringComparison.Ordinal));
-        Assert.Contains("Experts:Prices", warning, StringComparison.Ordinal);
+        Assert.Contains("experts.prices", warning, StringComparison.Ordinal);
         Assert.Contains("gpt", warning, StringComparison.Ordinal);
     }
 

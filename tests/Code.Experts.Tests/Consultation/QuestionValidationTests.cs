@@ -18,7 +18,7 @@ public class QuestionValidationTests
         { new ExpertQuestion { Prompt = "?", Evidence = [Evidence.OfNumber("x", double.NaN)] }, "question.evidence[0].value ('x') must be a finite number" },
         { new ExpertQuestion { Prompt = "?", Evidence = [Evidence.OfNumber("x", 1), Evidence.OfNumber("X", 2)] }, "question.evidence[1].name 'X' is used twice" },
         { new ExpertQuestion { Prompt = "?", Evidence = [Evidence.OfNumber("", 1)] }, "question.evidence[0].name must be 1 to 100 characters" },
-        { new ExpertQuestion { Prompt = new string('p', 70_000) }, "Experts:MaxQuestionCharacters allows 65536" },
+        { new ExpertQuestion { Prompt = new string('p', 70_000) }, "experts.max_question_characters allows 65536" },
         { new ExpertQuestion { Prompt = "?", Evidence = [Evidence.OfText("diff", new string('d', 70_000))] }, "question is 70005 characters" },
         { new ExpertQuestion { Prompt = "?", Choices = null! }, "question.choices must be a list" },
         { new ExpertQuestion { Prompt = "?", Aggregation = (Code.Experts.Aggregation.AggregationStrategy)9 }, "question.aggregation 9 is not a known strategy" },

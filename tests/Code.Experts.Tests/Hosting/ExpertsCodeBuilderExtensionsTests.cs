@@ -2,6 +2,7 @@ using Code.Experts.Aggregation;
 using Code.Experts.Consultation;
 using Code.Experts.Experts.Offline;
 using Code.Experts.Tests.TestDoubles;
+using Code.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,26 +59,25 @@ public class ExpertsCodeBuilderExtensionsTests
     }
 
     [Theory]
-    [InlineData("PerExpertTimeout", "00:00:00", "Experts:PerExpertTimeout must be positive")]
-    [InlineData("ConsultationDeadline", "-00:00:01", "Experts:ConsultationDeadline must be positive")]
-    [InlineData("PerExpertTimeout", "60.00:00:00", "Experts:PerExpertTimeout must be positive and at most 1 day; got 60.00:00:00")]
-    [InlineData("CacheTimeToLive", "-00:00:01", "Experts:CacheTimeToLive must be zero (off) or positive")]
-    [InlineData("MinimumOpinions", "0", "Experts:MinimumOpinions must be at least 1; got 0")]
-    [InlineData("MinimumOpinionFraction", "1.5", "Experts:MinimumOpinionFraction must be in [0, 1]; got 1.5")]
-    [InlineData("MinimumAgreement", "1.2", "Experts:MinimumAgreement must be in [0, 1]; got 1.2")]
-    [InlineData("MaxReplyCharacters", "10", "Experts:MaxReplyCharacters must be in [256, 1048576]; got 10")]
-    [InlineData("ReliabilityPriorAlpha", "0", "Experts:ReliabilityPriorAlpha must be in (0, 1000000]; got 0")]
-    [InlineData("Chairman", "nobody", "Experts:Chairman names 'nobody', which is not a registered expert (a, b)")]
-    [InlineData("Aggregation", "Chairman", "Experts:Aggregation is Chairman but Experts:Chairman names no expert")]
-    [InlineData("Prices:gpt:InputPerMillionTokens", "-1", "Experts:Prices:gpt must have non-negative")]
+    [InlineData("per_expert_timeout", "00:00:00", "experts.per_expert_timeout must be positive")]
+    [InlineData("consultation_deadline", "-00:00:01", "experts.consultation_deadline must be positive")]
+    [InlineData("per_expert_timeout", "60.00:00:00", "experts.per_expert_timeout must be positive and at most 1 day; got 60.00:00:00")]
+    [InlineData("cache_time_to_live", "-00:00:01", "experts.cache_time_to_live must be zero (off) or positive")]
+    [InlineData("minimum_opinions", "0", "experts.minimum_opinions must be at least 1; got 0")]
+    [InlineData("minimum_opinion_fraction", "1.5", "experts.minimum_opinion_fraction must be in [0, 1]; got 1.5")]
+    [InlineData("minimum_agreement", "1.2", "experts.minimum_agreement must be in [0, 1]; got 1.2")]
+    [InlineData("max_reply_characters", "10", "experts.max_reply_characters must be in [256, 1048576]; got 10")]
+    [InlineData("reliability_prior_alpha", "0", "experts.reliability_prior_alpha must be in (0, 1000000]; got 0")]
+    [InlineData("chairman", "nobody", "experts.chairman names 'nobody', which is not a registered expert (a, b)")]
+    [InlineData("aggregation", "Chairman", "experts.aggregation is Chairman but experts.chairman names no expert")]
+    [InlineData("prices:gpt:input_per_million_tokens", "-1", "experts.prices.gpt must have non-negative")]
     public async Task Bad_options_fail_start_with_the_key_name(string key, string value, string message)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Experts:" + key] = value });
-        builder.Services.AddCode(o => o.Persistence.Store = "memory").AddExperts(e => e
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Code:persistence:store"] = "memory", ["Code:experts:" + key] = value });
+        builder.Services.AddCode(builder.Configuration.GetSection("Code")).AddExperts(e => e
             .AddOfflineExpert("a", OfflineExpertKind.ErrorRate)
-            .AddOfflineExpert("b", OfflineExpertKind.Latency)
-            .Configure(builder.Configuration.GetSection("Experts")));
+            .AddOfflineExpert("b", OfflineExpertKind.Latency));
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -103,10 +103,10 @@ public class ExpertsCodeBuilderExtensionsTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains("the expert name 'same' is registered twice", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Experts:Experts:same:Weight must be a finite number greater than 0; got -1", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Experts:Experts:slow:Timeout must be positive", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Experts:Experts:learner:LearningRate must be in (0, 10]; got 0", error.Message, StringComparison.Ordinal);
-        Assert.Contains("Experts:Experts:learner:MinimumOutcomes must be 0 or more; got -1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expert 'same': Weight must be a finite number greater than 0; got -1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expert 'slow': Timeout must be positive", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expert 'learner': LearningRate must be in (0, 10]; got 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("expert 'learner': MinimumOutcomes must be 0 or more; got -1", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -125,30 +125,29 @@ public class ExpertsCodeBuilderExtensionsTests
     public async Task A_misspelt_key_fails_instead_of_being_ignored()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Experts:PerExpertTimeuot"] = "00:00:05" });
-        builder.Services.AddCode(o => o.Persistence.Store = "memory").AddExperts(e => e
-            .AddOfflineExperts()
-            .Configure(builder.Configuration.GetSection("Experts")));
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Code:experts:per_expert_timeuot"] = "00:00:05" });
+        builder.Services.AddCode(builder.Configuration.GetSection("Code")).AddExperts(e => e.AddOfflineExperts());
         using var host = builder.Build();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("PerExpertTimeuot", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Code:experts:per_expert_timeuot is not a CODE option", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Options_bind_from_configuration()
+    public async Task Options_bind_from_the_experts_section_of_the_code_tree()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Experts:Aggregation"] = "Majority",
-            ["Experts:PerExpertTimeout"] = "00:00:07",
-            ["Experts:Prices:gpt-x:OutputPerMillionTokens"] = "10.5",
+            ["Code:persistence:store"] = "memory",
+            ["Code:experts:aggregation"] = "Majority",
+            ["Code:experts:per_expert_timeout"] = "00:00:07",
+            ["Code:experts:prices:gpt-x:output_per_million_tokens"] = "10.5",
         });
-        builder.Services.AddCode(o => o.Persistence.Store = "memory").AddExperts(e => e
+        builder.Services.AddCode(builder.Configuration.GetSection("Code")).AddExperts(e => e
             .AddOfflineExperts()
-            .Configure(builder.Configuration.GetSection("Experts")));
+            .Configure(o => o.MinimumOpinions = 3));
         using var host = builder.Build();
         await host.StartAsync();
 
@@ -157,6 +156,23 @@ public class ExpertsCodeBuilderExtensionsTests
         Assert.Equal(AggregationStrategy.Majority, options.Aggregation);
         Assert.Equal(TimeSpan.FromSeconds(7), options.PerExpertTimeout);
         Assert.Equal(10.5m, options.Prices["GPT-X"].OutputPerMillionTokens);
+        Assert.Equal(3, options.MinimumOpinions);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public void The_experts_section_binds_from_config_toml()
+    {
+        using var dir = new TemporaryDirectory();
+        File.WriteAllText(dir.Combine("config.toml"), "[persistence]\nstore = \"memory\"\n\n[experts]\nminimum_agreement = 0.75\n\n[experts.prices.local]\ninput_per_million_tokens = 0.5\n");
+        var configuration = new ConfigurationBuilder().SetBasePath(dir.Path).AddCodeToml().Build();
+        var services = new ServiceCollection();
+        services.AddCode(configuration.GetSection("Code")).AddExperts(e => e.AddOfflineExperts());
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<ExpertsOptions>>().Value;
+
+        Assert.Equal(0.75, options.MinimumAgreement);
+        Assert.Equal(0.5m, options.Prices["local"].InputPerMillionTokens);
     }
 }

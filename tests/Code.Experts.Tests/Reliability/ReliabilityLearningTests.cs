@@ -127,7 +127,7 @@ public class ReliabilityLearningTests
         Assert.Contains("'ship' is not one of the consultation's choices: promote, hold, rollback", wrong.Message, StringComparison.Ordinal);
         Assert.Equal("correctAnswer", wrong.ParamName);
         Assert.Contains("free-text", text.Message, StringComparison.Ordinal);
-        Assert.Contains("Experts:ConsultationRetention", expired.Message, StringComparison.Ordinal);
+        Assert.Contains("experts.consultation_retention", expired.Message, StringComparison.Ordinal);
         Assert.All(await host.Circle.GetReliabilityAsync(), r => Assert.Equal(0, r.Successes + r.Failures));
     }
 

@@ -2,6 +2,7 @@ using Code.Learning.CanaryJudge;
 using Code.Learning.Hosting;
 using Code.Learning.Registry;
 using Code.Learning.Risk;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -49,6 +50,42 @@ public class LearningCodeBuilderExtensionsTests
         services.AddCode().AddLearning(o => o.SequenceOrder = 9);
         using var provider = services.BuildServiceProvider();
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<Code.Learning.CodeLearningOptions>>().Value);
-        Assert.Contains("learning.SequenceOrder", error.Message, StringComparison.Ordinal);
+        Assert.Contains("learning.sequence_order", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Package_options_bind_from_the_learning_section_beside_code_cores_keys()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Code:learning:learning_rate"] = "0.2",
+            ["Code:learning:sequence_order"] = "2",
+            ["Code:learning:risk_model_id"] = "risk-v2",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddCode(configuration.GetSection("Code")).AddLearning(o => o.MetricWindow = 30);
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<CodeLearningOptions>>().Value;
+        Assert.Equal(2, options.SequenceOrder);
+        Assert.Equal("risk-v2", options.RiskModelId);
+        Assert.Equal(30, options.MetricWindow);
+        Assert.Equal(0.2, provider.GetRequiredService<IOptions<Code.Core.Configuration.CodeOptions>>().Value.Learning.LearningRate);
+    }
+
+    [Fact]
+    public void A_misspelt_learning_key_fails_even_with_the_package_keys_known()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Code:learning:sequence_ordr"] = "2",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddCode(configuration.GetSection("Code")).AddLearning();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<Code.Core.Configuration.CodeOptions>>().Value);
+        Assert.Contains("Code:learning:sequence_ordr is not a CODE option", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sequence_order", error.Message, StringComparison.Ordinal);
     }
 }
